@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. CI calls the same targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_SETTINGS := indemnites.config.settings.dev
+MANAGE := DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test quality venv serve lock clean
+
+$(BIN)/.installed: requirements/base.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+var/oidc-dev-key.pem: | venv
+	$(BIN)/python scripts/dev_keys.py $@
+
+## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers)
+run: venv var/oidc-dev-key.pem
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_charger
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo ""
+	@echo "API indemnités : http://$(HOST):$(PORT)/"
+	@echo "  OpenAPI  : http://$(HOST):$(PORT)/api/openapi.json"
+	@echo "  Swagger  : http://$(HOST):$(PORT)/api/docs"
+	@echo "  Redoc    : http://$(HOST):$(PORT)/api/redoc"
+	@echo "  Jeton    : POST http://$(HOST):$(PORT)/connexion/oauth2/access_token?realm=/partenaire"
+	@echo "  Données  : POST http://$(HOST):$(PORT)/partenaire/indemnisations/v1/indemnisation"
+	@echo ""
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn indemnites.config.wsgi \
+		--workers 2 --bind $(HOST):$(PORT)
+
+## make test: set up and run the whole suite (SQLite; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make quality: lint, formatting, migrations up to date, system checks (with production-like settings)
+quality: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python scripts/deploy_check.py
+
+## make lock: recompute the hash-pinned requirements from requirements/*.in
+lock:
+	$(PYTHON) -m venv /tmp/indemnites-lock && /tmp/indemnites-lock/bin/pip install --quiet pip-tools
+	cd requirements && /tmp/indemnites-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras base.in -o base.txt
+	cd requirements && /tmp/indemnites-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras dev.in -o dev.txt
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,85 @@
+"""The NinjaAPI: the server-to-server data route (mode B) and its OpenAPI document."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+
+from indemnites.api.auth import JetonPartenaire
+from indemnites.api.errors import handlers_install
+from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
+from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
+from indemnites.droits.domain import nir_hacher
+from indemnites.droits.selectors import Identite
+from indemnites.droits.services import Appel, destinataire_verifier, indemnisation_consulter
+from indemnites.journal.models import Mode
+from indemnites.oauth.selectors import JetonContexte
+
+DESCRIPTION = """
+API indemnités : indique à une administration habilitée si un demandeur d'emploi perçoit un minimum
+social (ASS, AAH, RSA, AER) et/ou une allocation d'assurance chômage (ARE, ASP).
+
+Seules les données accordées par l'habilitation du client sont renvoyées. Chaque appel est journalisé
+avant la réponse. Les erreurs suivent la RFC 9457 (`application/problem+json`) avec un `code` stable.
+"""
+
+api = NinjaAPI(
+    title="API indemnités",
+    version="1.0.0",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/api/openapi.json",
+    docs_url="/api/docs",
+)
+handlers_install(api)
+
+
+def _json_response(payload: dict[str, bool]) -> HttpResponse:
+    response = HttpResponse(json.dumps(payload), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _identite(payload: IndemnisationIn) -> Identite:
+    if payload.identifiant is not None:
+        return Identite(identifiant=payload.identifiant)
+    return Identite(nir_hash=nir_hacher(payload.nir or "", settings.NIR_PEPPER), date_naissance=payload.dateNaissance)
+
+
+@api.post(
+    "/partenaire/indemnisations/v1/indemnisation",
+    auth=JetonPartenaire(),
+    response={200: IndemnisationOut, frozenset({400, 401, 403, 404, 405, 413, 415, 422, 503}): Probleme},
+    summary="Indemnisation d'un demandeur d'emploi (serveur à serveur)",
+    operation_id="indemnisation_partenaire",
+    tags=["Serveur à serveur"],
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"examples": REQUEST_EXAMPLES}}},
+        "responses": RESPONSES,
+    },
+)
+def indemnisation_partenaire(request: HttpRequest, payload: IndemnisationIn) -> HttpResponse:
+    jeton: JetonContexte = request.auth
+    appel = Appel(
+        request_id=request.request_id,
+        mode=Mode.PARTENAIRE,
+        client_id=jeton.client_id,
+        champs_accordes=jeton.champs,
+        destinataire=payload.recipient,
+        reference_dossier=payload.referenceDossier or "",
+        empreinte_requete=hashlib.sha256(request.body).hexdigest(),
+    )
+    destinataire_verifier(appel=appel, destinataires_autorises=jeton.destinataires)
+    resultat = indemnisation_consulter(
+        appel=appel, identite=_identite(payload), date_reference=payload.dateReference or timezone.localdate()
+    )
+    return _json_response(resultat)
+
+
+@api.get("/healthz", auth=None, summary="Processus vivant", tags=["Exploitation"], operation_id="healthz")
+def healthz(request: HttpRequest) -> dict[str, str]:
+    """Answers as long as the process serves requests; touches neither database nor cache."""
+    return {"status": "ok"}

@@ -1,0 +1,65 @@
+"""Bearer authentication of the data routes. Every refusal is journaled before it is answered."""
+
+from django.http import HttpRequest
+from ninja.security.base import AuthBase
+
+from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
+from indemnites.journal.models import Mode
+from indemnites.journal.services import Trace, acces_enregistrer
+from indemnites.oauth.domain import SCOPE_PARTENAIRE
+from indemnites.oauth.selectors import JetonContexte, jeton_lire
+
+REALM = 'Bearer realm="api-indemnites"'
+
+
+def _bearer_token(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise JetonAbsent("Fournissez un jeton d'accès dans l'en-tête Authorization: Bearer.")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise JetonInvalide("L'en-tête Authorization doit être de la forme « Bearer <jeton> ».")
+    return token.strip()
+
+
+def _www_authenticate(error: ProblemError) -> str:
+    if isinstance(error, JetonAbsent):
+        return REALM
+    kind = "insufficient_scope" if isinstance(error, ScopeInsuffisant) else "invalid_token"
+    return f'{REALM}, error="{kind}"'
+
+
+class JetonPartenaire(AuthBase):
+    """A client-credentials token carrying `api_indemnisationsv1`; a user's token is refused."""
+
+    mode = Mode.PARTENAIRE
+    openapi_type = "http"
+    openapi_scheme = "bearer"
+    openapi_description = "Jeton client_credentials (portée api_indemnisationsv1), 25 minutes au plus."
+
+    def __call__(self, request: HttpRequest) -> JetonContexte:
+        try:
+            return self._authenticate(request)
+        except ProblemError as error:
+            error.headers["WWW-Authenticate"] = _www_authenticate(error)
+            acces_enregistrer(
+                trace=Trace(
+                    request_id=request.request_id,
+                    mode=self.mode,
+                    resultat=error.code,
+                    statut=error.status,
+                    client_id=getattr(request, "client_id_journal", ""),
+                )
+            )
+            raise
+
+    def _authenticate(self, request: HttpRequest) -> JetonContexte:
+        jeton = jeton_lire(_bearer_token(request))
+        if jeton is None:
+            raise JetonInvalide("Jeton inconnu, expiré ou révoqué.")
+        request.client_id_journal = jeton.client_id
+        if jeton.user_id is not None:
+            raise ScopeInsuffisant("Un jeton de demandeur d'emploi ne donne pas accès à la route serveur à serveur.")
+        if SCOPE_PARTENAIRE not in jeton.scopes:
+            raise ScopeInsuffisant(f"Le jeton doit porter la portée {SCOPE_PARTENAIRE}.")
+        return jeton

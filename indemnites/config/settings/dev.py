@@ -1,0 +1,22 @@
+"""Development: `make run`. SQLite under var/, in-process cache, demo data and sandbox."""
+
+import os
+
+from indemnites.config.settings.base import *  # noqa: F403
+from indemnites.config.settings.base import VAR_DIR, env, env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", default=True)
+ALLOW_DEVELOPMENT_SECRETS = True
+SANDBOX = env_bool("SANDBOX", default=True)
+SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-secret-key-not-for-production")
+NIR_PEPPER = env("NIR_PEPPER", "dev-nir-pepper-not-for-production")
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# `make run` generates this key once (scripts/dev_keys.py); it is git-ignored, never committed.
+_dev_key = VAR_DIR / "oidc-dev-key.pem"
+OIDC_RSA_PRIVATE_KEY = os.environ.get("OIDC_RSA_PRIVATE_KEY") or (_dev_key.read_text() if _dev_key.exists() else "")
+OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]  # noqa: F405

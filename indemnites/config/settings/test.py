@@ -1,0 +1,38 @@
+"""Tests: same as production but for fixed development secrets and a fast password hasher.
+
+DATABASE_URL and REDIS_URL from the environment are honoured, so the suite runs on SQLite
+by default and on PostgreSQL + Redis in CI.
+"""
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from indemnites.config.settings.base import *  # noqa: F403
+from indemnites.config.settings.base import DATABASES, PASSWORD_HASHERS
+
+ALLOW_DEVELOPMENT_SECRETS = True
+SECRET_KEY = "dev-test-secret-key"
+NIR_PEPPER = "dev-test-nir-pepper"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SECURE_SSL_REDIRECT = False
+SANDBOX = True
+
+# A fresh key for each test run: never a committed private key.
+OIDC_RSA_PRIVATE_KEY = (
+    rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    .private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    .decode()
+)
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# Static files straight from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

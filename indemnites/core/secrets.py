@@ -1,0 +1,30 @@
+"""Production refuses to start without real secrets."""
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEV_SECRET_PREFIX = "dev-"
+MIN_LENGTHS = {"DJANGO_SECRET_KEY": 50, "NIR_PEPPER": 32}
+
+
+def _required() -> dict[str, str]:
+    return {
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "NIR_PEPPER": settings.NIR_PEPPER,
+        "OIDC_RSA_PRIVATE_KEY": settings.OIDC_RSA_PRIVATE_KEY,
+    }
+
+
+def secrets_verifier() -> None:
+    """Raise ImproperlyConfigured when production would run with a missing or development secret."""
+    if settings.DEBUG or settings.ALLOW_DEVELOPMENT_SECRETS:
+        return
+    for name, value in _required().items():
+        if not value:
+            raise ImproperlyConfigured(f"{name} est obligatoire en production.")
+        if value.startswith(DEV_SECRET_PREFIX):
+            raise ImproperlyConfigured(f"{name} contient une valeur de développement.")
+        if len(value) < MIN_LENGTHS.get(name, 0):
+            raise ImproperlyConfigured(f"{name} doit compter au moins {MIN_LENGTHS[name]} caractères.")
+    if not settings.ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS est obligatoire en production.")

@@ -1,0 +1,56 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from indemnites.core.models import TimestampedModel
+from indemnites.droits.domain import Organisme, Prestation
+
+
+class DemandeurEmploi(TimestampedModel):
+    """A job seeker. The NIR is never stored, only its keyed hash (see `droits.nir`)."""
+
+    identifiant = models.CharField("identifiant France Travail", max_length=64, unique=True, null=True, blank=True)
+    nir_hash = models.CharField("empreinte du NIR", max_length=64, unique=True, null=True, blank=True, editable=False)
+    nom_naissance = models.CharField("nom de naissance", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    date_naissance = models.DateField("date de naissance")
+    email = models.EmailField(blank=True)
+    # The only reference to this person that leaves the registry (journal, logs).
+    pseudonyme = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = "demandeur d'emploi"
+        verbose_name_plural = "demandeurs d'emploi"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identifiant__isnull=False) | Q(nir_hash__isnull=False),
+                name="demandeur_identifiable",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Demandeur {self.pseudonyme}"
+
+
+class Droit(TimestampedModel):
+    demandeur = models.ForeignKey(DemandeurEmploi, on_delete=models.CASCADE, related_name="droits")
+    prestation = models.CharField(max_length=3, choices=[(p.value, p.value) for p in Prestation])
+    organisme = models.CharField(max_length=20, choices=[(o.value, o.value) for o in Organisme])
+    date_debut = models.DateField("date de début")
+    date_fin = models.DateField("date de fin", null=True, blank=True)
+    reference = models.CharField("référence dans le système source", max_length=64, unique=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
+                name="droit_fin_apres_debut",
+            ),
+            models.CheckConstraint(
+                condition=Q(prestation__in=[p.value for p in Prestation]), name="droit_prestation_connue"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prestation} {self.reference}"
