@@ -4,6 +4,8 @@ DATABASE_URL and REDIS_URL from the environment are honoured, so the suite runs 
 by default and on PostgreSQL + Redis in CI.
 """
 
+import secrets
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -36,3 +38,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Static files straight from the apps, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A shared Redis must never see one run's keys collide with another's (and FLUSHDB is never used).
+if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405
