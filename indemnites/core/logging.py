@@ -3,7 +3,9 @@
 import contextvars
 import json
 import logging
+import traceback
 from datetime import UTC, datetime
+from types import TracebackType
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -27,6 +29,12 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", ""),
         }
         line.update({key: getattr(record, key) for key in ALLOWED_EXTRA if hasattr(record, key)})
-        if record.exc_info:
-            line["exception"] = record.exc_info[0].__name__ if record.exc_info[0] else ""
+        if record.exc_info and record.exc_info[0]:
+            line["exception"] = record.exc_info[0].__name__
+            line["stack"] = _frames(record.exc_info[2])
         return json.dumps(line, ensure_ascii=False)
+
+
+def _frames(tb: TracebackType | None) -> list[str]:
+    """Where the error happened, without the exception's message (it may quote personal data)."""
+    return [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_tb(tb)]
