@@ -136,7 +136,7 @@ def _upsert(model: type[M], lookup: dict[str, Any], valeurs: dict[str, Any]) -> 
     """Create, or update only what differs: a second load writes nothing at all."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
-        return model.objects.create(**lookup, **valeurs)
+        return model.objects.create(**{**valeurs, **lookup})
     changes = {name: value for name, value in valeurs.items() if getattr(instance, name) != value}
     if changes:
         for name, value in changes.items():
