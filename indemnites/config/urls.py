@@ -1,10 +1,9 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import include, path
 from ninja.openapi.docs import Redoc
 
 from indemnites.api.api import api
-from indemnites.oauth.views import TokenView
 
 
 def redoc(request: HttpRequest) -> HttpResponse:
@@ -13,8 +12,13 @@ def redoc(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("connexion/oauth2/access_token", TokenView.as_view(), name="oauth-token"),
+    path("", include("indemnites.oauth.urls")),
+    path("", include("indemnites.exploitation.urls")),
+    path("", include("indemnites.habilitations.urls")),
+    path("", include("indemnites.trafic.urls")),
     path("api/redoc", redoc, name="api-redoc"),
     path("admin/", admin.site.urls),
     path("", api.urls),
+    # Last: the portal's pages (catalogue home, documentation, sandbox).
+    path("", include("indemnites.portail.urls")),
 ]

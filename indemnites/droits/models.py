@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -16,6 +17,10 @@ class DemandeurEmploi(TimestampedModel):
     prenom = models.CharField("prénom", max_length=100)
     date_naissance = models.DateField("date de naissance")
     email = models.EmailField(blank=True)
+    # The job seeker's login account (connected mode), when they have one.
+    utilisateur = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="demandeur"
+    )
     # The only reference to this person that leaves the registry (journal, logs).
     pseudonyme = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 

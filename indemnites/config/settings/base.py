@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from indemnites.oauth.domain import jeton_duree_secondes
 
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "widget_tweaks",
+    "dsfr",  # the State design system; its assets ship in the package (no CDN)
+    "csp",
     "ninja",  # serves Swagger and Redoc assets locally, never from a CDN
     "oauth2_provider",
     "indemnites.core",
@@ -54,11 +58,16 @@ INSTALLED_APPS = [
     "indemnites.droits",
     "indemnites.journal",
     "indemnites.api",
+    "indemnites.habilitations",
+    "indemnites.trafic",
+    "indemnites.exploitation",
+    "indemnites.portail",
 ]
 
 MIDDLEWARE = [
     "indemnites.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "indemnites.core.middleware.ApiGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +158,23 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 
+# Content security policy: no inline script anywhere (DSFR's scripts carry the request's nonce),
+# nothing loaded from another origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # The API answers JSON bodies of at most 16 KiB (a bigger body is a 413 problem).
 API_MAX_BODY_BYTES = 16 * 1024
 # How far back a `dateReference` may go.
@@ -215,3 +241,9 @@ LOGGING = {
 
 # Only `dev` and `test` may run with development secrets; `indemnites.core` checks at start-up.
 ALLOW_DEVELOPMENT_SECRETS = False
+
+# --- per-app settings: each domain app keeps its own block below ---------------------------------
+
+# --- portail ---
+# Subresource integrity checksums break when static files are post-processed; ours are served as-is.
+DSFR_USE_INTEGRITY_CHECKSUMS = True

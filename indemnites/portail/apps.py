@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PortailConfig(AppConfig):
+    name = "indemnites.portail"
+    label = "portail"

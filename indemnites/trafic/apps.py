@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TraficConfig(AppConfig):
+    name = "indemnites.trafic"
+    label = "trafic"
