@@ -36,8 +36,12 @@ run: venv var/oidc-dev-key.pem
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn indemnites.config.wsgi \
 		--workers 2 --bind $(HOST):$(PORT)
 
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm absent : le contrôle d'accessibilité des tests de navigateur sera sauté"; fi
+
 ## make test: set up and run the whole suite (SQLite; PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
-test: venv
+test: venv node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## make quality: lint, formatting, migrations up to date, system checks (with production-like settings)
