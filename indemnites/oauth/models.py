@@ -33,6 +33,13 @@ class Application(AbstractApplication):
     )
     refresh_autorise = models.BooleanField("jeton de rafraîchissement autorisé", default=False)
     actif = models.BooleanField(default=True)
+    # Traffic: the per-client rate (requests/s) and the expected daily volume from the habilitation.
+    quota_par_seconde = models.PositiveIntegerField("quota (requêtes par seconde)", default=20)
+    volume_journalier = models.PositiveIntegerField("volume attendu (appels par jour)", null=True, blank=True)
+    # Credentials lifecycle: expiry, and the previous secret still accepted during a rotation's grace period.
+    expire_le = models.DateTimeField("expire le", null=True, blank=True)
+    secret_precedent = models.CharField("secret précédent (haché)", max_length=255, blank=True, editable=False)
+    secret_precedent_expire_le = models.DateTimeField("secret précédent accepté jusqu'au", null=True, blank=True)
 
     class Meta(AbstractApplication.Meta):
         verbose_name = "client"

@@ -247,3 +247,14 @@ ALLOW_DEVELOPMENT_SECRETS = False
 # --- portail ---
 # Subresource integrity checksums break when static files are post-processed; ours are served as-is.
 DSFR_USE_INTEGRITY_CHECKSUMS = True
+
+# --- trafic ---
+# Default quota of a client (its habilitation may set another), and the overall limit per source IP.
+TRAFIC_QUOTA_CLIENT_PAR_SECONDE = int(env("TRAFIC_QUOTA_CLIENT_PAR_SECONDE", "20"))
+TRAFIC_LIMITE_IP_PAR_MINUTE = int(env("TRAFIC_LIMITE_IP_PAR_MINUTE", "1000"))
+
+# --- exploitation ---
+
+# --- journal ---
+
+# --- habilitations ---
