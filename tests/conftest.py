@@ -1,10 +1,13 @@
 """Shared fixtures. Test data is built through the project's own services."""
 
+import json
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from django.conf import settings
+from django.http import HttpResponse
 from django.test import Client
 
 from indemnites.droits.domain import nir_hacher
@@ -80,3 +83,27 @@ def demandeur() -> Callable[..., DemandeurEmploi]:
         return personne
 
     return make
+
+
+@pytest.fixture
+def jeton_deux_champs(partenaire, jeton) -> str:
+    return jeton(partenaire())
+
+
+@pytest.fixture
+def appeler(http: Client, jeton_deux_champs: str) -> Callable[..., HttpResponse]:
+    """POST a body (a dict, or raw bytes/str) with the two-field client's token unless `token` says otherwise."""
+
+    def post(
+        body: Any,
+        *,
+        token: str | None = jeton_deux_champs,
+        content_type: str = "application/json",
+        **headers: str,
+    ) -> HttpResponse:
+        if token is not None:
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        data = body if isinstance(body, bytes | str) else json.dumps(body)
+        return http.post(DATA_URL, data=data, content_type=content_type, **headers)
+
+    return post

@@ -2,7 +2,8 @@
 
 import re
 
-SIRET_PATTERN = re.compile(r"^\d{14}$")
+# ASCII digits only: `\d` would take other scripts' digits, and `$` a trailing newline.
+SIRET_PATTERN = re.compile(r"[0-9]{14}")
 # La Poste's establishments share one SIREN and use a digit-sum rule instead of Luhn (INSEE).
 LA_POSTE_SIREN = "356000000"
 LA_POSTE_HEAD_OFFICE = "35600000000048"  # the head office follows Luhn
@@ -22,7 +23,7 @@ def luhn_valide(digits: str) -> bool:
 
 def siret_valide(siret: str) -> bool:
     """14 digits with a valid Luhn key (or La Poste's digit-sum rule)."""
-    if not SIRET_PATTERN.match(siret):
+    if not SIRET_PATTERN.fullmatch(siret):
         return False
     if siret.startswith(LA_POSTE_SIREN) and siret != LA_POSTE_HEAD_OFFICE:
         return sum(int(char) for char in siret) % 5 == 0

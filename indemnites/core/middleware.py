@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from indemnites.core.logging import request_id_var
 from indemnites.core.problems import is_problem, problem_response
 
-REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 API_PREFIXES = ("/partenaire/", "/api/")
 
 access_logger = logging.getLogger("indemnites.access")
@@ -38,7 +38,8 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if REQUEST_ID_PATTERN.match(given) else str(uuid.uuid4())
+        # fullmatch: with `match` and `$`, a trailing newline would slip into the response header.
+        request.request_id = given if REQUEST_ID_PATTERN.fullmatch(given) else str(uuid.uuid4())
         token = request_id_var.set(request.request_id)
         try:
             response = self.get_response(request)
@@ -107,6 +108,9 @@ def _guard_body(request: HttpRequest) -> HttpResponse | None:
             title="Corps de requête trop volumineux",
             detail=f"Le corps de la requête dépasse {settings.API_MAX_BODY_BYTES} octets.",
         )
+    if length == 0:
+        # No body, no media type to refuse: routing answers first (405 for a bodyless PUT or DELETE).
+        return None
     media_type = request.content_type or ""
     if media_type != "application/json" and not media_type.endswith("+json"):
         return problem_response(

@@ -7,11 +7,19 @@ DEV_SECRET_PREFIX = "dev-"
 MIN_LENGTHS = {"DJANGO_SECRET_KEY": 50, "NIR_PEPPER": 32}
 
 
+def _setting(name: str) -> str:
+    try:
+        return getattr(settings, name)
+    except ImproperlyConfigured:
+        # Django refuses an empty SECRET_KEY on access, in words that do not name the variable to set.
+        return ""
+
+
 def _required() -> dict[str, str]:
     return {
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "NIR_PEPPER": settings.NIR_PEPPER,
-        "OIDC_RSA_PRIVATE_KEY": settings.OIDC_RSA_PRIVATE_KEY,
+        "DJANGO_SECRET_KEY": _setting("SECRET_KEY"),
+        "NIR_PEPPER": _setting("NIR_PEPPER"),
+        "OIDC_RSA_PRIVATE_KEY": _setting("OIDC_RSA_PRIVATE_KEY"),
     }
 
 
