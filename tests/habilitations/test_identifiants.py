@@ -1,0 +1,233 @@
+"""The credentials lifecycle through the real API: issue, narrow, rotate with grace, expire, revoke."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from indemnites.habilitations import services
+from indemnites.habilitations.domain import CHAMP_CHOMAGE, CHAMP_SOLIDARITE
+from indemnites.oauth.domain import SCOPES_INDIVIDU
+from indemnites.oauth.models import AccessToken, Application
+from tests.api.outils import corps, jours
+from tests.conftest import DATA_URL, TOKEN_URL
+from tests.habilitations.conftest import DEUX_DONNEES, SIRET_MAIRIE, agent_creer, connecte
+
+FT = "France Travail"
+CONNECTE_URL = "/partenaire/peconnect-indemnisations/v1/indemnisation"
+
+
+@pytest.fixture
+def personne(demandeur):
+    return demandeur(droits=(("ARE", FT, jours(-100), None), ("RSA", "CAF", jours(-100), None)))
+
+
+@pytest.fixture
+def habilitee(demande_faire, demandeur_agent, valider):
+    """A validated request granting both data, server to server, for the Ville de Paris."""
+    demande = demande_faire(**DEUX_DONNEES)
+    services.demande_soumettre(demande=demande, agent=demandeur_agent)
+    valider(demande)
+    demande.refresh_from_db()
+    return demande
+
+
+def secret_afficher(http: Client, demande) -> tuple[str, str]:
+    response = http.post(f"/habilitations/demandes/{demande.pk}/identifiants/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    page = response.content.decode()
+    client_id = re.search(r'id="client-id">([^<]+)<', page).group(1)
+    return client_id, re.search(r'id="client-secret">([^<]+)<', page).group(1)
+
+
+def jeton_demander(client_id: str, secret: str):
+    return Client().post(
+        TOKEN_URL,
+        {
+            "grant_type": "client_credentials",
+            "client_id": client_id,
+            "client_secret": secret,
+            "scope": "api_indemnisationsv1",
+        },
+    )
+
+
+def jeton(client_id: str, secret: str) -> str:
+    response = jeton_demander(client_id, secret)
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
+
+
+def appeler(token: str):
+    return Client().post(
+        DATA_URL, corps(recipient=SIRET_MAIRIE), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+
+def test_validation_issues_a_client_whose_secret_is_shown_once_to_the_applicant(habilitee, demandeur_agent, personne):
+    http = connecte(demandeur_agent)
+    avant = http.get(f"/habilitations/demandes/{habilitee.pk}/identifiants/").content.decode()
+    assert "Afficher le secret" in avant
+
+    client_id, secret = secret_afficher(http, habilitee)
+
+    assert client_id == habilitee.application.client_id
+    assert secret not in Application.objects.get().client_secret  # stored hashed only
+    assert Application.objects.get().client_secret.startswith("client_secret_sha256$")
+    apres = http.get(f"/habilitations/demandes/{habilitee.pk}/identifiants/").content.decode()
+    assert secret not in apres
+    assert "Générer un nouveau secret" in apres
+    response = appeler(jeton(client_id, secret))
+    assert response.status_code == 200
+    assert response.json() == {CHAMP_SOLIDARITE: True, CHAMP_CHOMAGE: True}
+
+
+def test_the_granted_recipients_are_enforced(habilitee, demandeur_agent, personne):
+    client_id, secret = secret_afficher(connecte(demandeur_agent), habilitee)
+    token = jeton(client_id, secret)
+
+    response = Client().post(
+        DATA_URL,
+        corps(recipient="13002526500013"),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+    assert response.status_code == 403
+
+
+def test_narrowing_the_fields_narrows_the_response_at_once(habilitee, demandeur_agent, valider, personne):
+    client_id, secret = secret_afficher(connecte(demandeur_agent), habilitee)
+    token = jeton(client_id, secret)
+    assert set(appeler(token).json()) == {CHAMP_SOLIDARITE, CHAMP_CHOMAGE}
+
+    services.demande_rouvrir(demande=habilitee, agent=demandeur_agent)
+    # While the amendment waits, the current grants still apply.
+    assert set(appeler(token).json()) == {CHAMP_SOLIDARITE, CHAMP_CHOMAGE}
+    services.demande_enregistrer(demande=habilitee, agent=demandeur_agent, donnees={"donnees": [CHAMP_CHOMAGE]})
+    services.demande_soumettre(demande=habilitee, agent=demandeur_agent)
+    valider(habilitee)
+
+    # The very same token, the same client id: the response lost the field at once.
+    assert appeler(token).json() == {CHAMP_CHOMAGE: True}
+    assert Application.objects.get().client_id == client_id
+
+
+def test_rotation_keeps_the_old_secret_for_the_grace_period_then_refuses_it(
+    habilitee, demandeur_agent, personne, django_capture_on_commit_callbacks
+):
+    http = connecte(demandeur_agent)
+    client_id, ancien = secret_afficher(http, habilitee)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meme_id, nouveau = secret_afficher(http, habilitee)
+
+    assert (meme_id, nouveau != ancien) == (client_id, True)
+    assert "Secret renouvelé" in mail.outbox[-1].subject
+    assert "technique@paris.fr" in mail.outbox[-1].to
+    assert appeler(jeton(client_id, ancien)).status_code == 200
+    assert appeler(jeton(client_id, nouveau)).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=6, hours=23), tick=False):
+        assert jeton_demander(client_id, ancien).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1), tick=False):
+        refus = jeton_demander(client_id, ancien)
+        assert refus.status_code == 401
+        assert refus.json()["error"] == "invalid_client"
+        assert appeler(jeton(client_id, nouveau)).status_code == 200
+
+
+def test_the_grace_period_is_a_setting(habilitee, demandeur_agent, settings):
+    settings.HABILITATIONS_GRACE_SECRET_JOURS = 1
+    http = connecte(demandeur_agent)
+    client_id, ancien = secret_afficher(http, habilitee)
+    secret_afficher(http, habilitee)
+
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1), tick=False):
+        assert jeton_demander(client_id, ancien).status_code == 401
+
+
+def test_the_previous_secret_also_works_with_basic_authentication_during_the_grace(habilitee, demandeur_agent):
+    import base64
+
+    http = connecte(demandeur_agent)
+    client_id, ancien = secret_afficher(http, habilitee)
+    secret_afficher(http, habilitee)
+
+    basic = base64.b64encode(f"{client_id}:{ancien}".encode()).decode()
+    response = Client().post(
+        TOKEN_URL,
+        {"grant_type": "client_credentials", "scope": "api_indemnisationsv1"},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+    assert response.status_code == 200, response.content
+    assert jeton_demander(client_id, "pas-le-bon").status_code == 401
+
+
+def test_credentials_expire_18_months_after_validation(habilitee, demandeur_agent, personne):
+    client_id, secret = secret_afficher(connecte(demandeur_agent), habilitee)
+    expire_le = Application.objects.get().expire_le
+
+    with time_machine.travel(expire_le - timedelta(minutes=1), tick=False):
+        assert appeler(jeton(client_id, secret)).status_code == 200
+    with time_machine.travel(expire_le + timedelta(seconds=1), tick=False):
+        refus = jeton_demander(client_id, secret)
+        assert refus.status_code == 401
+        assert refus.json()["error"] == "invalid_client"
+
+
+def test_revocation_takes_effect_at_once(habilitee, demandeur_agent, instructeur, personne):
+    client_id, secret = secret_afficher(connecte(demandeur_agent), habilitee)
+    token = jeton(client_id, secret)
+    assert appeler(token).status_code == 200
+
+    connecte(instructeur).post(
+        f"/instruction/demandes/{habilitee.pk}/", {"decision": "revoquer", "motif": "Usage non conforme."}
+    )
+
+    response = appeler(token)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert jeton_demander(client_id, secret).status_code == 401
+    # Nor can the applicant get a new secret for a revoked habilitation.
+    assert connecte(demandeur_agent).post(f"/habilitations/demandes/{habilitee.pk}/identifiants/").status_code == 302
+
+
+def test_revocation_also_cuts_a_connected_mode_token(demande_faire, demandeur_agent, valider, instructeur, demandeur):
+    """A job seeker's consented token (mode A) that worked gets 401 right after the revocation."""
+    demande = demande_faire(
+        mode_serveur=False, mode_connecte=True, redirect_uris=["https://demarche.fr/retour"], destinataires_siret=[]
+    )
+    services.demande_soumettre(demande=demande, agent=demandeur_agent)
+    valider(demande)
+    personne = demandeur(droits=(("ARE", FT, jours(-100), None),))
+    personne.utilisateur = get_user_model().objects.create_user(username="usager-jean-are")
+    personne.save()
+    AccessToken.objects.create(
+        user=personne.utilisateur,
+        application=Application.objects.get(),
+        token="jeton-usager-de-test",
+        expires=timezone.now() + timedelta(minutes=10),
+        scope=" ".join(SCOPES_INDIVIDU),
+    )
+
+    def consulter():
+        return Client().get(CONNECTE_URL, HTTP_AUTHORIZATION="Bearer jeton-usager-de-test")
+
+    assert consulter().json() == {CHAMP_CHOMAGE: True}
+
+    services.demande_revoquer(demande=demande, instructeur=instructeur, motif="Fin de la démarche.")
+
+    assert consulter().status_code == 401
+
+
+def test_only_the_applicant_gets_the_secret(habilitee):
+    collegue = agent_creer()
+    assert connecte(collegue).post(f"/habilitations/demandes/{habilitee.pk}/identifiants/").status_code == 403
+    habilitee.refresh_from_db()
+    assert habilitee.secret_remis_le is None
