@@ -31,14 +31,14 @@ def _json(example: dict[str, Any], content_type: str = "application/problem+json
     return {"content": {content_type: {"example": example}}}
 
 
-RESPONSES: dict[str, Any] = {
-    "200": _json(
+RESPONSES: dict[int, Any] = {
+    200: _json(
         {"beneficiairePrestationSolidarite": False, "beneficiaireAssuranceChomage": True}, "application/json"
     ),
-    "401": _json(
+    401: _json(
         _problem(401, "jeton-invalide", "Jeton d'accès invalide ou expiré", "Jeton inconnu, expiré ou révoqué.")
     ),
-    "403": _json(
+    403: _json(
         _problem(
             403,
             "destinataire-non-autorise",
@@ -46,20 +46,20 @@ RESPONSES: dict[str, Any] = {
             "Ce SIRET ne figure pas parmi les destinataires autorisés pour ce client.",
         )
     ),
-    "404": _json(
+    404: _json(
         _problem(
             404, "individu-inconnu", "Individu inconnu", "Aucun demandeur d'emploi ne correspond à cette identité."
         )
     ),
-    "405": _json(
+    405: _json(
         _problem(405, "methode-non-autorisee", "Méthode non autorisée", "Cette méthode HTTP n'est pas acceptée ici.")
     ),
-    "400": _json(
+    400: _json(
         _problem(
             400, "json-invalide", "Corps JSON illisible", "Le corps de la requête n'est pas un document JSON valide."
         )
     ),
-    "413": _json(
+    413: _json(
         _problem(
             413,
             "corps-trop-volumineux",
@@ -67,7 +67,7 @@ RESPONSES: dict[str, Any] = {
             "Le corps de la requête dépasse 16384 octets.",
         )
     ),
-    "415": _json(
+    415: _json(
         _problem(
             415,
             "type-de-contenu-non-supporte",
@@ -75,7 +75,7 @@ RESPONSES: dict[str, Any] = {
             "Le corps doit être du JSON (Content-Type: application/json).",
         )
     ),
-    "422": _json(
+    422: _json(
         _problem(
             422,
             "donnees-invalides",
@@ -90,7 +90,7 @@ RESPONSES: dict[str, Any] = {
             ],
         )
     ),
-    "503": _json(
+    503: _json(
         _problem(
             503,
             "journal-indisponible",

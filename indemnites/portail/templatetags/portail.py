@@ -1,0 +1,49 @@
+"""The portal's main menu: the same on every page, with the current section marked."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from indemnites.portail.selectors import URL_ELIGIBILITE, URL_PAGE_ETAT, url_si_existe
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class Entree:
+    url: str
+    titre: str
+    courante: str  # aria-current: "page" on the page itself, "true" within its section, else ""
+
+
+def _entrees(chemin: str) -> list[Entree]:
+    candidats: list[tuple[str | None, str]] = [
+        (reverse("portail:accueil"), "Accueil"),
+        (url_si_existe(URL_ELIGIBILITE), "Demander l'accès"),
+        (reverse("portail:documentation"), "Documentation"),
+        (reverse("portail:bac_a_sable") if settings.SANDBOX else None, "Bac à sable"),
+        (url_si_existe(URL_PAGE_ETAT), "État du service"),
+    ]
+    presents = [(url, titre) for url, titre in candidats if url]
+    # The longest matching prefix is the current section ("/" only matches the home page itself).
+    courante = max(
+        (url for url, _ in presents if chemin == url or (url != "/" and chemin.startswith(url))),
+        key=len,
+        default=None,
+    )
+    return [Entree(url, titre, _courante(url, courante, chemin)) for url, titre in presents]
+
+
+def _courante(url: str, courante: str | None, chemin: str) -> str:
+    if url != courante:
+        return ""
+    return "page" if url == chemin else "true"
+
+
+@register.inclusion_tag("portail/_navigation.html", takes_context=True)
+def portail_navigation(context: dict[str, Any]) -> dict[str, Any]:
+    request = context.get("request")
+    return {"entrees": _entrees(request.path if request else "")}

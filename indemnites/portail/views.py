@@ -1,0 +1,71 @@
+"""The portal's pages: catalogue (home), documentation, sandbox, Redoc."""
+
+from typing import Any
+
+from csp.constants import NONCE
+from csp.decorators import csp_update
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from ninja.openapi.docs import Swagger
+
+from indemnites.api.api import api
+from indemnites.portail import documentation as doc
+from indemnites.portail import selectors
+
+ACCUEIL = {"url": "/", "titre": "Accueil"}
+# Two <style> elements that ninja's Redoc bundle writes before it can be given the nonce: an empty one and
+# perfect-scrollbar's stylesheet. Their hashes hold for this bundle only; the browser test fails on a change.
+REDOC_STYLES = (
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+)
+
+
+def _page(request: HttpRequest, template: str, titre: str, fil: list[dict[str, str]], **contexte: Any) -> HttpResponse:
+    return render(request, template, {"titre": titre, "fil_ariane": fil, "sandbox": settings.SANDBOX, **contexte})
+
+
+@require_safe
+def accueil(request: HttpRequest) -> HttpResponse:
+    catalogue = selectors.catalogue_lire()
+    return _page(request, "portail/accueil.html", catalogue.entete["title"], [], catalogue=catalogue)
+
+
+@require_safe
+def documentation(request: HttpRequest, page: str = "") -> HttpResponse:
+    rubrique = doc.rubrique(page)
+    if rubrique is None:
+        raise Http404("Page de documentation inconnue")
+    fil = [ACCUEIL] if not page else [ACCUEIL, {"url": reverse("portail:documentation"), "titre": "Documentation"}]
+    contexte = rubrique.contexte(base_url=request.build_absolute_uri("/").rstrip("/"))
+    template = f"portail/documentation/{rubrique.template}"
+    return _page(request, template, rubrique.titre, fil, rubriques=doc.RUBRIQUES, rubrique=rubrique, **contexte)
+
+
+@require_safe
+def bac_a_sable(request: HttpRequest) -> HttpResponse:
+    if not settings.SANDBOX:
+        raise Http404("Bac à sable désactivé")
+    return _page(request, "portail/bac_a_sable.html", "Bac à sable", [ACCUEIL], **selectors.bac_a_sable_lire())
+
+
+@require_safe
+@csp_update({"style-src": [NONCE, *REDOC_STYLES], "worker-src": ["blob:"]})
+def redoc(request: HttpRequest) -> HttpResponse:
+    """Redoc from ninja's bundled asset, started by a static script (the CSP forbids inline ones).
+    Redoc writes its styles in <style> elements: they carry this response's nonce, and only here."""
+    return render(request, "portail/redoc.html", {"api": api, "openapi_url": reverse("api:openapi-json")})
+
+
+class _Swagger(Swagger):
+    template = "portail/swagger.html"
+
+
+@require_safe
+def swagger(request: HttpRequest) -> HttpResponse:
+    """ninja's Swagger UI (its bundled assets, its init script file) in a French page whose scripts
+    carry the nonce; served at ninja's own address, which this route answers first."""
+    return _Swagger().render_page(request, api)
