@@ -35,6 +35,8 @@ api = NinjaAPI(
     docs_url="/api/docs",
 )
 handlers_install(api)
+api.add_router("", "indemnites.portail.api.router")  # GET /api/catalogue.json
+api.add_router("", "indemnites.api.individu.router")  # connected mode: GET …/peconnect-*/v1/…
 
 
 def _json_response(payload: dict[str, bool]) -> HttpResponse:

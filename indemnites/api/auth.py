@@ -8,6 +8,7 @@ from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPE_PARTENAIRE
 from indemnites.oauth.selectors import JetonContexte, jeton_lire
+from indemnites.trafic import http as trafic
 
 REALM = 'Bearer realm="api-indemnites"'
 
@@ -41,7 +42,8 @@ class JetonPartenaire(AuthBase):
         try:
             return self._authenticate(request)
         except ProblemError as error:
-            error.headers["WWW-Authenticate"] = _www_authenticate(error)
+            if error.status in {401, 403}:
+                error.headers["WWW-Authenticate"] = _www_authenticate(error)
             acces_enregistrer(
                 trace=Trace(
                     request_id=request.request_id,
@@ -62,4 +64,12 @@ class JetonPartenaire(AuthBase):
             raise ScopeInsuffisant("Un jeton de demandeur d'emploi ne donne pas accès à la route serveur à serveur.")
         if SCOPE_PARTENAIRE not in jeton.scopes:
             raise ScopeInsuffisant(f"Le jeton doit porter la portée {SCOPE_PARTENAIRE}.")
+        # The client's quota, then its daily number of distinct persons: 429 refusals, journaled above.
+        trafic.client_controler(
+            request,
+            client_id=jeton.client_id,
+            quota_par_seconde=jeton.quota_par_seconde,
+            volume_journalier=jeton.volume_journalier,
+            personne=trafic.personne_du_corps(request),
+        )
         return jeton

@@ -1,5 +1,8 @@
 """OAuth rules of this service. No Django imports (settings import this module)."""
 
+import hashlib
+import unicodedata
+from collections.abc import Set
 from typing import Any
 
 # Server-to-server tokens live 25 minutes at most; tokens carrying a person's consent, 10.
@@ -8,6 +11,33 @@ DUREE_JETON_INDIVIDU = 10 * 60
 
 SCOPE_PARTENAIRE = "api_indemnisationsv1"
 CHAMPS = ("beneficiairePrestationSolidarite", "beneficiaireAssuranceChomage")
+
+# Connected mode (the "Pôle emploi Connect" contract): scopes as historical clients send them, in pairs
+# (API scope + data scope). `api_peconnect-individuv1` opens userinfo, the indemnisation pair the data.
+SCOPE_INDIVIDU = "api_peconnect-individuv1"
+SCOPES_INDEMNISATION = frozenset({"api_peconnect-indemnisationsv1", "indemnisation"})
+SCOPES_INDIVIDU = ("openid", "profile", "email", SCOPE_INDIVIDU, *sorted(SCOPES_INDEMNISATION))
+SCOPES_USERINFO = frozenset({"openid", SCOPE_INDIVIDU})
+
+# Claims of the id_token and of userinfo, and the scope each one needs (OpenID Connect Core §5.4).
+# `gender` (profile) joins them once the registry records the person's civility: the consent page
+# must not list data that is never sent.
+CLAIMS_PAR_SCOPE = {
+    "profile": ("given_name", "family_name"),
+    "email": ("email",),
+}
+
+# Every piece of data a job seeker may hand over, as the consent page names it.
+LIBELLES_DONNEES = {
+    "sub": "Un identifiant qui vous désigne auprès de ce service, sans révéler ni votre NIR ni votre identifiant "
+    "France Travail",
+    "given_name": "Votre prénom",
+    "family_name": "Votre nom de naissance",
+    "gender": "Votre civilité",
+    "email": "Votre adresse électronique",
+    "beneficiairePrestationSolidarite": "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)",
+    "beneficiaireAssuranceChomage": "Si vous percevez une allocation d'assurance chômage (ARE ou ASP)",
+}
 
 # `realm` as historical France Travail clients send it, and the grants each realm accepts.
 GRANTS_PAR_REALM = {
@@ -30,3 +60,47 @@ def realm_erreur(realm: str | None, grant_type: str | None) -> str | None:
     if grant_type not in GRANTS_PAR_REALM[realm]:
         return f"Le realm {realm} n'accepte pas le grant_type demandé."
     return None
+
+
+def donnees_demandees(scopes: Set[str], champs_accordes: Set[str]) -> tuple[str, ...]:
+    """The data a token with these scopes would release, for a client granted these benefit fields."""
+    donnees: list[str] = []
+    if scopes & SCOPES_USERINFO:
+        donnees.append("sub")
+    for scope, claims in CLAIMS_PAR_SCOPE.items():
+        if scope in scopes:
+            donnees.extend(claims)
+    if SCOPES_INDEMNISATION <= scopes:
+        donnees.extend(champ for champ in CHAMPS if champ in champs_accordes)
+    return tuple(donnees)
+
+
+def claims_filtrer(claims: dict[str, Any], scopes: Set[str]) -> dict[str, Any]:
+    """The userinfo claims these scopes allow (`sub` needs `openid` or the userinfo API scope)."""
+    permis = set(donnees_demandees(scopes, frozenset()))
+    return {nom: valeur for nom, valeur in claims.items() if nom in permis and valeur not in (None, "")}
+
+
+def pkce_erreur(code_challenge: str | None, methode: str | None) -> str | None:
+    """Only S256 is accepted. RFC 7636 makes `plain` the default when the method is left out, so a
+    challenge without a method is refused too."""
+    if code_challenge is None:
+        return None
+    if methode != "S256":
+        return "Seule la méthode PKCE S256 est acceptée (code_challenge_method=S256)."
+    return None
+
+
+def code_empreinte(code: str) -> str:
+    """Tokens remember the authorization code they come from only by this digest."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+# RFC 6749 §5.2: `error_description` is limited to printable ASCII without `"` and `\`.
+_DESCRIPTION_INTERDITS = str.maketrans({'"': "'", "\\": "/", "«": "'", "»": "'", "’": "'", "\u00a0": " "})
+
+
+def description_oauth(texte: str) -> str:
+    """French words, without the accents RFC 6749 does not allow in `error_description`."""
+    sans_accents = unicodedata.normalize("NFKD", texte.translate(_DESCRIPTION_INTERDITS))
+    return "".join(char for char in sans_accents if " " <= char <= "~" and char not in '"\\')

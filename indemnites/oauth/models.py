@@ -1,6 +1,8 @@
 """django-oauth-toolkit's models, swapped in from the first migration so they can grow."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from oauth2_provider.models import (
     AbstractAccessToken,
     AbstractApplication,
@@ -40,6 +42,10 @@ class Application(AbstractApplication):
     expire_le = models.DateTimeField("expire le", null=True, blank=True)
     secret_precedent = models.CharField("secret précédent (haché)", max_length=255, blank=True, editable=False)
     secret_precedent_expire_le = models.DateTimeField("secret précédent accepté jusqu'au", null=True, blank=True)
+    # Connected mode: what the consent page tells the job seeker (until habilitations carry it).
+    demarche = models.CharField("démarche", max_length=200, blank=True)
+    base_legale = models.CharField("base légale", max_length=300, blank=True)
+    duree_conservation = models.CharField("durée de conservation des données", max_length=200, blank=True)
 
     class Meta(AbstractApplication.Meta):
         verbose_name = "client"
@@ -53,11 +59,17 @@ class Application(AbstractApplication):
 
 
 class AccessToken(AbstractAccessToken):
+    # SHA-256 of the authorization code the token comes from (through its refreshes): a reused code
+    # revokes every token it produced (RFC 6749 §4.1.2).
+    code_empreinte = models.CharField("empreinte du code d'origine", max_length=64, blank=True, db_index=True)
+
     class Meta(AbstractAccessToken.Meta):
         verbose_name = "jeton d'accès"
 
 
 class RefreshToken(AbstractRefreshToken):
+    code_empreinte = models.CharField("empreinte du code d'origine", max_length=64, blank=True, db_index=True)
+
     class Meta(AbstractRefreshToken.Meta):
         verbose_name = "jeton de rafraîchissement"
 
@@ -70,3 +82,30 @@ class IDToken(AbstractIDToken):
 class Grant(AbstractGrant):
     class Meta(AbstractGrant.Meta):
         verbose_name = "code d'autorisation"
+
+
+class Decision(models.TextChoices):
+    ACCORDEE = "accordee", "autorisation accordée"
+    REFUSEE = "refusee", "autorisation refusée"
+    RETIREE = "retiree", "autorisation retirée"
+
+
+class Consentement(models.Model):
+    """One decision of a job seeker about one client: appended, never changed. The current state of an
+    authorisation is the latest decision."""
+
+    utilisateur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consentements")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="consentements")
+    decision = models.CharField("décision", max_length=16, choices=Decision.choices)
+    scopes = models.TextField("portées demandées", blank=True)
+    donnees = models.JSONField("données concernées", default=list, blank=True)
+    horodatage = models.DateTimeField("horodatage (UTC)", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "décision de consentement"
+        verbose_name_plural = "décisions de consentement"
+        ordering = ["-horodatage", "-id"]
+        indexes = [models.Index(fields=["utilisateur", "application", "-horodatage"], name="consentement_dernier")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} le {self.horodatage:%Y-%m-%d %H:%M}"

@@ -13,9 +13,11 @@ class ApplicationScopes(BaseScopes):
     def get_available_scopes(
         self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any
     ) -> list[str]:
+        """A client's granted scopes, among those the service knows. Without a client (discovery), all of them."""
+        connues = self.get_all_scopes()
         if application is None:
-            return []
-        return application.scopes.split()
+            return list(connues)
+        return [scope for scope in application.scopes.split() if scope in connues]
 
     def get_default_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list[str]:
         return []

@@ -1,24 +1,53 @@
-"""OAuth endpoints: django-oauth-toolkit's, with the historical `realm` checked first."""
+"""OAuth endpoints: django-oauth-toolkit's, with the historical `realm` checked first and the job
+seeker's pages (consent, logout) in the State design system."""
 
 import json
+from typing import Any
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
+from oauth2_provider.exceptions import LogoutDenied, OAuthToolkitError
+from oauth2_provider.http import OAuth2ResponseRedirect
+from oauth2_provider.settings import oauth2_settings
+from oauth2_provider.views.mixins import OAuthLibMixin
+from oauthlib.common import Request as OauthlibRequest
+from oauthlib.common import add_params_to_uri
+from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 
-from indemnites.oauth.domain import realm_erreur
+from indemnites.droits.selectors import profil_lire
+from indemnites.oauth.domain import (
+    LIBELLES_DONNEES,
+    SCOPES_INDEMNISATION,
+    description_oauth,
+    donnees_demandees,
+    pkce_erreur,
+    realm_erreur,
+)
+from indemnites.oauth.models import Application, Decision
+from indemnites.oauth.selectors import client_presenter, jeton_introspecter
+from indemnites.oauth.services import consentement_enregistrer, jetons_utilisateur_revoquer
+from indemnites.trafic.http import limiter_jeton
 
 
 def oauth_error(error: str, description: str, status: int = 400) -> HttpResponse:
     """RFC 6749 §5.2 error body; OAuth endpoints keep it rather than problem+json."""
-    body = json.dumps({"error": error, "error_description": description}, ensure_ascii=False)
+    body = json.dumps({"error": error, "error_description": description_oauth(description)})
     response = HttpResponse(body, status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
     return response
 
 
 @method_decorator(csrf_exempt, name="dispatch")
+@method_decorator(limiter_jeton, name="post")  # per address and per client_id: 429 `slow_down`
 class TokenView(dot_views.TokenView):
     """`POST /connexion/oauth2/access_token?realm=…`: the realm goes in the query string."""
 
@@ -36,3 +65,252 @@ def _drop_realm(request: HttpRequest) -> None:
     query.pop("realm", None)
     request.META["QUERY_STRING"] = query.urlencode()
     request.GET = query
+
+
+def _sans(query: QueryDict, *noms: str) -> QueryDict:
+    copie = query.copy()
+    for nom in noms:
+        copie.pop(nom, None)
+    return copie
+
+
+def _origine(uri: str) -> str:
+    parts = urlsplit(uri)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Authorization errors shown to the job seeker (never redirected: the client or its address is unknown).
+MESSAGES_ERREUR = {
+    "invalid_client_id": "Le service qui vous a envoyé ici n'est pas connu.",
+    "invalid_redirect_uri": "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
+    "mismatching_redirect_uri": "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
+    "missing_redirect_uri": "L'adresse de retour du service est absente.",
+}
+
+
+class AutorisationView(dot_views.AuthorizationView):
+    """`GET /connexion/oauth2/authorize?realm=/individu&…`: the request is checked before anyone logs
+    in (client, redirect URI, realm, PKCE S256); then the consent page, where each decision is recorded."""
+
+    template_name = "oauth/consentement.html"
+    login_url = reverse_lazy("oauth:connexion")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.oauth2_data = {}
+        request.GET = _sans(request.GET, "approval_prompt")  # consent is asked every time
+        if request.method == "GET":
+            refus = self._refus(request)
+            if refus is not None:
+                return refus
+        if request.user.is_authenticated and profil_lire(utilisateur_id=request.user.pk) is None:
+            # An agent's or an administrator's session is no job seeker's.
+            return redirect_to_login(request.get_full_path(), resolve_url(self.login_url))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _refus(self, request: HttpRequest) -> HttpResponse | None:
+        try:
+            _scopes, credentials = self.validate_authorization_request(request)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application=None)
+        description = realm_erreur(request.GET.get("realm"), "authorization_code") or pkce_erreur(
+            credentials.get("code_challenge"), credentials.get("code_challenge_method")
+        )
+        if description is None:
+            return None
+        erreur = InvalidRequestError(description=description_oauth(description), state=credentials.get("state"))
+        application = Application.objects.get(client_id=credentials["client_id"])
+        return self.error_response(OAuthToolkitError(erreur, redirect_uri=credentials["redirect_uri"]), application)
+
+    def error_response(self, error: OAuthToolkitError, application: Any, **kwargs: Any) -> HttpResponse:
+        redirect, reponse = OAuthLibMixin.error_response(self, error, **kwargs)
+        if redirect:
+            return self.redirect(reponse["url"], application)
+        code = reponse["error"].error
+        message = MESSAGES_ERREUR.get(code, "La demande d'autorisation du service est invalide.")
+        contexte = {"titre": "Demande d'autorisation invalide", "message": message, "code": code}
+        return render(self.request, "oauth/erreur.html", contexte, status=reponse["error"].status_code)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not Application.objects.filter(client_id=form.cleaned_data["client_id"]).exists():
+            contexte = {"titre": "Demande d'autorisation invalide", "message": MESSAGES_ERREUR["invalid_client_id"]}
+            return render(self.request, "oauth/erreur.html", contexte, status=400)
+        return super().form_valid(form)
+
+    def create_authorization_response(
+        self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
+    ) -> tuple[Any, ...]:
+        """Records the job seeker's decision: a refusal ends in an `access_denied` redirect, without a code."""
+        application = Application.objects.get(client_id=credentials["client_id"])
+        portees = scopes.split() if scopes else []
+        try:
+            resultat = super().create_authorization_response(request, scopes, credentials, allow)
+        except OAuthToolkitError:
+            if not allow:
+                consentement_enregistrer(
+                    utilisateur_id=request.user.pk, application=application, decision=Decision.REFUSEE, scopes=portees
+                )
+            raise
+        consentement_enregistrer(
+            utilisateur_id=request.user.pk, application=application, decision=Decision.ACCORDEE, scopes=portees
+        )
+        return resultat
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        contexte = super().get_context_data(**kwargs)
+        application = kwargs.get("application")
+        if application is not None:
+            presentation = client_presenter(application=application)
+            scopes = frozenset(kwargs.get("scopes", ()))
+            donnees = donnees_demandees(scopes, presentation.champs)
+            contexte.update(
+                titre="Autoriser l'accès à vos données",
+                presentation=presentation,
+                donnees=[LIBELLES_DONNEES[donnee] for donnee in donnees],
+                indemnisation=SCOPES_INDEMNISATION <= scopes,
+            )
+        return contexte
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if context.get("redirect_uri"):
+            # The consent form's answer is a redirect to the client: the CSP must let the form go there.
+            response._csp_update = {"form-action": [_origine(context["redirect_uri"])]}
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class RevocationView(dot_views.RevokeTokenView):
+    """RFC 7009 `POST /connexion/oauth2/token/revoke`: a client revokes its own tokens only (DOT scopes
+    the lookup to the authenticated client); `realm` may be sent as on the token endpoint."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _drop_realm(request)
+        return super().post(request, *args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class IntrospectionView(OAuthLibMixin, View):
+    """RFC 7662 `POST /connexion/oauth2/introspect`: the caller authenticates as a client (HTTP Basic or
+    form body), and learns about its own tokens only: another client's token, or an unknown, expired or
+    revoked one, is `{"active": false}`. No GET: a token never travels in a URL."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        _drop_realm(request)
+        application = self._client(request)
+        if application is None:
+            response = oauth_error("invalid_client", "Authentification du client requise.", status=401)
+            response["WWW-Authenticate"] = 'Basic realm="api-indemnites"'
+            return response
+        token = request.POST.get("token")
+        if not token:
+            return oauth_error("invalid_request", "Paramètre token manquant.")
+        response = JsonResponse(jeton_introspecter(token=token, application=application))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def _client(self, request: HttpRequest) -> Application | None:
+        core = self.get_oauthlib_core()
+        uri, method, body, headers = core._extract_params(request)
+        oauthlib_request = OauthlibRequest(uri, method, body, headers)
+        if not core.server.request_validator.authenticate_client(oauthlib_request):
+            return None
+        return oauthlib_request.client
+
+
+class DecouverteView(dot_views.ConnectDiscoveryInfoView):
+    """`/.well-known/openid-configuration`, with the routes of the PE Connect contract: the realm is part
+    of the authorization and token endpoints, userinfo is the API's route; introspection and revocation
+    are listed too."""
+
+    AJOUTS = (("introspection_endpoint", "introspect"), ("revocation_endpoint", "revoke-token"))
+
+    def _get_endpoint_url(self, request: HttpRequest, view_name: str, required: bool = False) -> str | None:
+        if view_name == "user-info":
+            return self._absolue(request, reverse("api:peconnect_userinfo"))
+        url = super()._get_endpoint_url(request, view_name, required)
+        if view_name in ("authorize", "token"):
+            return f"{url}?realm=/individu"
+        return url
+
+    def _absolue(self, request: HttpRequest, path: str) -> str:
+        issuer = oauth2_settings.OIDC_ISS_ENDPOINT
+        if not issuer:
+            return request.build_absolute_uri(path)
+        parts = urlsplit(issuer)
+        return f"{parts.scheme}://{parts.netloc}{path}"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        data = json.loads(super().get(request, *args, **kwargs).content)
+        data["grant_types_supported"] = ["authorization_code", "refresh_token"]
+        data["id_token_signing_alg_values_supported"] = ["RS256"]  # every connected-mode client signs RS256
+        data["claims_supported"] = sorted(data["claims_supported"])
+        methodes = oauth2_settings.OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED
+        for cle, nom in self.AJOUTS:
+            data[cle] = self._get_endpoint_url(request, nom, required=True)
+            data[cle.replace("_endpoint", "_endpoint_auth_methods_supported")] = methodes
+        response = JsonResponse(data)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+# Logout errors, in the job seeker's words.
+MESSAGES_DECONNEXION = {
+    "ClientIdMissmatch": "Le jeton d'identité ne correspond pas au service indiqué.",
+    "InvalidOIDCClientError": "Le service qui vous a envoyé ici n'est pas connu.",
+    "InvalidOIDCRedirectURIError": "L'adresse de retour demandée n'est pas enregistrée pour ce service.",
+    "InvalidIDTokenError": "Le jeton d'identité fourni est invalide, expiré ou révoqué.",
+}
+
+
+class DeconnexionView(dot_views.RPInitiatedLogoutView):
+    """`/compte/deconnexion?id_token_hint=…&redirect_uri=…`: OpenID Connect RP-initiated logout under PE
+    Connect's names (`redirect_uri` stands for `post_logout_redirect_uri`). The redirection goes only to
+    a URI registered for the client; the tokens the person gave are revoked."""
+
+    template_name = "oauth/deconnexion.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        request.GET = _alias_redirect_uri(request.GET)
+        request.POST = _alias_redirect_uri(request.POST)
+        return super().dispatch(request, *args, **kwargs)
+
+    def error_response(self, error: Any) -> HttpResponse:
+        if isinstance(error, LogoutDenied):
+            messages.info(self.request, "Vous êtes resté connecté.")
+            return redirect("oauth:autorisations")
+        message = MESSAGES_DECONNEXION.get(type(error).__name__, "La demande de déconnexion est invalide.")
+        contexte = {"titre": "Déconnexion impossible", "message": message}
+        return render(self.request, "oauth/erreur.html", contexte, status=error.status_code)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "titre": "Se déconnecter"}
+
+    def do_logout(
+        self, application: Any = None, uri: str | None = None, state: str | None = None, token_user: Any = None
+    ) -> HttpResponse:
+        """DOT's logout, except that without a registered URI to go back to, the job seeker lands on our
+        login page (DOT would build an absolute URL of this site)."""
+        utilisateur = token_user or self.request.user
+        if utilisateur.is_authenticated:
+            jetons_utilisateur_revoquer(utilisateur_id=utilisateur.pk)
+        logout(self.request)
+        if not uri:
+            messages.info(self.request, "Vous êtes déconnecté.")
+            return redirect("oauth:connexion")
+        destination = add_params_to_uri(uri, [("state", state)]) if state else uri
+        return OAuth2ResponseRedirect(destination, application.get_allowed_schemes())
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        uri = self.oidc_data.get("post_logout_redirect_uri")
+        if uri:  # validated against the client's registered URIs before the page is shown
+            response._csp_update = {"form-action": [_origine(uri)]}
+        return response
+
+
+def _alias_redirect_uri(query: QueryDict) -> QueryDict:
+    if "redirect_uri" not in query or "post_logout_redirect_uri" in query:
+        return query
+    copie = query.copy()
+    copie["post_logout_redirect_uri"] = copie.pop("redirect_uri")[-1]
+    return copie

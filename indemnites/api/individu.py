@@ -1,0 +1,177 @@
+"""Connected mode (mode A, the historical "Pôle emploi Connect" contract): the connected job seeker's
+data, read with the access token they consented to.
+
+`GET /partenaire/peconnect-indemnisations/v1/indemnisation` and `GET /partenaire/peconnect-individu/v1/userinfo`.
+A server-to-server token is refused here (403), as a job seeker's token is on the server-to-server route.
+"""
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.security.base import AuthBase
+from pydantic import Field
+
+from indemnites.api.schemas import IndemnisationOut, Probleme
+from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
+from indemnites.droits.selectors import Identite
+from indemnites.droits.services import Appel, indemnisation_consulter
+from indemnites.journal.models import Mode
+from indemnites.journal.services import Trace, acces_enregistrer
+from indemnites.oauth.domain import SCOPES_INDEMNISATION, SCOPES_INDIVIDU, SCOPES_USERINFO
+from indemnites.oauth.selectors import JetonContexte, jeton_lire
+from indemnites.oauth.services import profil_consulter
+
+router = Router(tags=["Mode connecté (PE Connect)"])
+
+REALM = 'Bearer realm="api-indemnites"'
+AUTHORIZE_URL = "/connexion/oauth2/authorize?realm=/individu"
+TOKEN_URL = "/connexion/oauth2/access_token?realm=/individu"
+
+
+class ParametreInvalide(ProblemError):
+    status = 400
+    code = "parametre-invalide"
+    title = "Paramètre invalide"
+
+
+def _bearer(request: HttpRequest) -> str:
+    if "access_token" in request.GET:
+        # RFC 9700 §4.3.2: a token in a URL ends up in logs and histories; it is never accepted.
+        raise JetonInvalide("Le jeton ne doit jamais figurer dans l'adresse : utilisez l'en-tête Authorization.")
+    header = request.headers.get("Authorization", "")
+    if not header:
+        raise JetonAbsent("Fournissez le jeton d'accès du demandeur d'emploi dans l'en-tête Authorization: Bearer.")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise JetonInvalide("L'en-tête Authorization doit être de la forme « Bearer <jeton> ».")
+    return token.strip()
+
+
+class JetonIndividu(AuthBase):
+    """A job seeker's access token (authorization code), carrying `toutes` these scopes or, with
+    `une_parmi`, at least one of them. Every refusal is journaled before it is answered."""
+
+    openapi_type = "oauth2"
+    openapi_description = "Jeton d'accès du demandeur d'emploi (mode connecté, 10 minutes au plus)."
+    openapi_flows = {
+        "authorizationCode": {
+            "authorizationUrl": AUTHORIZE_URL,
+            "tokenUrl": TOKEN_URL,
+            "scopes": {scope: scope for scope in SCOPES_INDIVIDU},
+        }
+    }
+
+    def __init__(self, scopes: frozenset[str], *, une_parmi: bool = False) -> None:
+        self.scopes, self.une_parmi = scopes, une_parmi
+        super().__init__()
+
+    def __call__(self, request: HttpRequest) -> JetonContexte:
+        try:
+            return self._authenticate(request)
+        except ProblemError as error:
+            error.headers["WWW-Authenticate"] = self._challenge(error)
+            trace = Trace(
+                request_id=request.request_id,
+                mode=Mode.INDIVIDU,
+                resultat=error.code,
+                statut=error.status,
+                client_id=getattr(request, "client_id_journal", ""),
+            )
+            acces_enregistrer(trace=trace)
+            raise
+
+    def _authenticate(self, request: HttpRequest) -> JetonContexte:
+        jeton = jeton_lire(_bearer(request))
+        if jeton is None:
+            raise JetonInvalide("Jeton inconnu, expiré ou révoqué.")
+        request.client_id_journal = jeton.client_id
+        if jeton.user_id is None:
+            raise ScopeInsuffisant(
+                "Un jeton serveur à serveur ne porte le consentement d'aucun demandeur d'emploi : "
+                "cette route demande le jeton obtenu par le mode connecté."
+            )
+        manquantes = self.scopes - jeton.scopes
+        if manquantes and (not self.une_parmi or manquantes == self.scopes):
+            attendu = " ou ".join(sorted(self.scopes)) if self.une_parmi else " et ".join(sorted(self.scopes))
+            raise ScopeInsuffisant(f"Le jeton doit porter la portée {attendu}.")
+        return jeton
+
+    def _challenge(self, error: ProblemError) -> str:
+        if isinstance(error, JetonAbsent):
+            return REALM
+        if isinstance(error, ScopeInsuffisant):
+            return f'{REALM}, error="insufficient_scope", scope="{" ".join(sorted(self.scopes))}"'
+        return f'{REALM}, error="invalid_token"'
+
+
+def _json(payload: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(json.dumps(payload, ensure_ascii=False), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _appel(request: HttpRequest, jeton: JetonContexte) -> Appel:
+    return Appel(
+        request_id=request.request_id,
+        mode=Mode.INDIVIDU,
+        client_id=jeton.client_id,
+        champs_accordes=jeton.champs,
+        destinataire=jeton.destinataire_principal,
+    )
+
+
+@router.get(
+    "/partenaire/peconnect-indemnisations/v1/indemnisation",
+    auth=JetonIndividu(SCOPES_INDEMNISATION),
+    response={200: IndemnisationOut, frozenset({401, 403, 404, 503}): Probleme},
+    summary="Indemnisation du demandeur d'emploi connecté",
+    description=(
+        "Portées `api_peconnect-indemnisationsv1` et `indemnisation`. Seules les données accordées au client "
+        "sont renvoyées ; l'appel est journalisé avant la réponse."
+    ),
+    operation_id="indemnisation_individu",
+    url_name="peconnect_indemnisation",
+)
+def indemnisation_individu(request: HttpRequest) -> HttpResponse:
+    jeton: JetonContexte = request.auth
+    identite = Identite(utilisateur_id=jeton.user_id)
+    aujourdhui = timezone.localdate()
+    return _json(indemnisation_consulter(appel=_appel(request, jeton), identite=identite, date_reference=aujourdhui))
+
+
+class UserInfo(Schema):
+    """OpenID Connect claims, as the token's scopes allow (`profile`, `email`)."""
+
+    sub: str = Field(description="Identifiant pseudonyme du demandeur d'emploi, stable pour ce service.")
+    given_name: str | None = Field(None, description="Prénom (portée profile).")
+    family_name: str | None = Field(None, description="Nom de naissance (portée profile).")
+    gender: str | None = Field(None, description="Civilité (portée profile), quand le registre la connaît.")
+    email: str | None = Field(None, description="Adresse électronique (portée email).")
+
+
+@router.get(
+    "/partenaire/peconnect-individu/v1/userinfo",
+    auth=JetonIndividu(SCOPES_USERINFO, une_parmi=True),
+    response={200: UserInfo, frozenset({400, 401, 403, 404, 503}): Probleme},
+    summary="Informations d'identité du demandeur d'emploi connecté (OpenID Connect userinfo)",
+    description="Portée `openid` ou `api_peconnect-individuv1` ; `?schema=openid` est accepté comme par PE Connect.",
+    operation_id="userinfo_individu",
+    url_name="peconnect_userinfo",
+)
+def userinfo_individu(request: HttpRequest, schema_: str | None = Query(None, alias="schema")) -> HttpResponse:
+    if schema_ not in (None, "openid"):
+        raise ParametreInvalide("Le paramètre schema n'accepte que la valeur openid.")
+    jeton: JetonContexte = request.auth
+    appel = _appel(request, jeton)
+    trace = Trace(
+        request_id=appel.request_id,
+        mode=appel.mode,
+        resultat="donnees-transmises",
+        statut=200,
+        client_id=appel.client_id,
+        destinataire=appel.destinataire,
+    )
+    return _json(profil_consulter(trace=trace, utilisateur_id=jeton.user_id, scopes=jeton.scopes))
