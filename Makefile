@@ -20,8 +20,11 @@ venv: $(BIN)/.installed
 var/oidc-dev-key.pem: | venv
 	$(BIN)/python scripts/dev_keys.py $@
 
+var/journal-dev-key.pem: | venv
+	$(BIN)/python scripts/dev_keys.py $@ --ed25519
+
 ## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers)
-run: venv var/oidc-dev-key.pem
+run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_charger
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -33,7 +36,7 @@ run: venv var/oidc-dev-key.pem
 	@echo "  Jeton    : POST http://$(HOST):$(PORT)/connexion/oauth2/access_token?realm=/partenaire"
 	@echo "  Données  : POST http://$(HOST):$(PORT)/partenaire/indemnisations/v1/indemnisation"
 	@echo ""
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn indemnites.config.wsgi \
+	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi \
 		--workers 2 --bind $(HOST):$(PORT)
 
 node_modules/.installed: package.json package-lock.json

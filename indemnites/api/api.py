@@ -54,7 +54,7 @@ def _identite(payload: IndemnisationIn) -> Identite:
 @api.post(
     "/partenaire/indemnisations/v1/indemnisation",
     auth=JetonPartenaire(),
-    response={200: IndemnisationOut, frozenset({400, 401, 403, 404, 405, 413, 415, 422, 503}): Probleme},
+    response={200: IndemnisationOut, frozenset({400, 401, 403, 404, 405, 413, 415, 422, 429, 503}): Probleme},
     summary="Indemnisation d'un demandeur d'emploi (serveur à serveur)",
     operation_id="indemnisation_partenaire",
     tags=["Serveur à serveur"],

@@ -32,9 +32,7 @@ def _json(example: dict[str, Any], content_type: str = "application/problem+json
 
 
 RESPONSES: dict[int, Any] = {
-    200: _json(
-        {"beneficiairePrestationSolidarite": False, "beneficiaireAssuranceChomage": True}, "application/json"
-    ),
+    200: _json({"beneficiairePrestationSolidarite": False, "beneficiaireAssuranceChomage": True}, "application/json"),
     401: _json(
         _problem(401, "jeton-invalide", "Jeton d'accès invalide ou expiré", "Jeton inconnu, expiré ou révoqué.")
     ),
@@ -88,6 +86,14 @@ RESPONSES: dict[int, Any] = {
                     "message": "NIR invalide : 15 caractères dont une clé de contrôle exacte.",
                 }
             ],
+        )
+    ),
+    429: _json(
+        _problem(
+            429,
+            "quota-exceeded",
+            "Quota dépassé",
+            "Le quota de ce client est atteint ; réessayez après le délai indiqué par Retry-After.",
         )
     ),
     503: _json(

@@ -23,6 +23,7 @@ from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPES_INDEMNISATION, SCOPES_INDIVIDU, SCOPES_USERINFO
 from indemnites.oauth.selectors import JetonContexte, jeton_lire
 from indemnites.oauth.services import profil_consulter
+from indemnites.trafic import http as trafic
 
 router = Router(tags=["Mode connecté (PE Connect)"])
 
@@ -72,7 +73,8 @@ class JetonIndividu(AuthBase):
         try:
             return self._authenticate(request)
         except ProblemError as error:
-            error.headers["WWW-Authenticate"] = self._challenge(error)
+            if error.status in {401, 403}:
+                error.headers["WWW-Authenticate"] = self._challenge(error)
             trace = Trace(
                 request_id=request.request_id,
                 mode=Mode.INDIVIDU,
@@ -97,6 +99,14 @@ class JetonIndividu(AuthBase):
         if manquantes and (not self.une_parmi or manquantes == self.scopes):
             attendu = " ou ".join(sorted(self.scopes)) if self.une_parmi else " et ".join(sorted(self.scopes))
             raise ScopeInsuffisant(f"Le jeton doit porter la portée {attendu}.")
+        # The same per-client quota and abnormal-usage check as the server-to-server route.
+        trafic.client_controler(
+            request,
+            client_id=jeton.client_id,
+            quota_par_seconde=jeton.quota_par_seconde,
+            volume_journalier=jeton.volume_journalier,
+            personne=trafic.personne_usager(jeton.user_id),
+        )
         return jeton
 
     def _challenge(self, error: ProblemError) -> str:
@@ -126,7 +136,7 @@ def _appel(request: HttpRequest, jeton: JetonContexte) -> Appel:
 @router.get(
     "/partenaire/peconnect-indemnisations/v1/indemnisation",
     auth=JetonIndividu(SCOPES_INDEMNISATION),
-    response={200: IndemnisationOut, frozenset({401, 403, 404, 503}): Probleme},
+    response={200: IndemnisationOut, frozenset({401, 403, 404, 429, 503}): Probleme},
     summary="Indemnisation du demandeur d'emploi connecté",
     description=(
         "Portées `api_peconnect-indemnisationsv1` et `indemnisation`. Seules les données accordées au client "
@@ -155,7 +165,7 @@ class UserInfo(Schema):
 @router.get(
     "/partenaire/peconnect-individu/v1/userinfo",
     auth=JetonIndividu(SCOPES_USERINFO, une_parmi=True),
-    response={200: UserInfo, frozenset({400, 401, 403, 404, 503}): Probleme},
+    response={200: UserInfo, frozenset({400, 401, 403, 404, 429, 503}): Probleme},
     summary="Informations d'identité du demandeur d'emploi connecté (OpenID Connect userinfo)",
     description="Portée `openid` ou `api_peconnect-individuv1` ; `?schema=openid` est accepté comme par PE Connect.",
     operation_id="userinfo_individu",
