@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from indemnites.droits.domain import Organisme, Prestation, nir_cle, nir_hacher
@@ -179,3 +180,22 @@ def personas_charger(*, aujourdhui: date) -> tuple[Persona, ...]:
         for rang, droit in enumerate(persona.droits, start=1):
             _droit_enregistrer(demandeur, f"DEMO-{persona.nir13}-{rang}", droit, aujourdhui)
     return PERSONAS
+
+
+# Connected mode: each persona with an identifiant logs in with it and this documented, fictitious password.
+DEMO_MOT_DE_PASSE = "demo-indemnites-2026"
+
+
+@transaction.atomic
+def comptes_demo_charger() -> tuple[str, ...]:
+    """The personas' login accounts (username = identifiant), created and linked once; an account that
+    already exists is left as it is."""
+    modele = get_user_model()
+    identifiants = tuple(persona.identifiant for persona in PERSONAS if persona.identifiant)
+    for demandeur in DemandeurEmploi.objects.filter(identifiant__in=identifiants, utilisateur__isnull=True):
+        compte = modele.objects.filter(username=demandeur.identifiant).first()
+        demandeur.utilisateur = compte or modele.objects.create_user(
+            username=demandeur.identifiant, password=DEMO_MOT_DE_PASSE
+        )
+        demandeur.save(update_fields=["utilisateur", "updated_at"])
+    return identifiants

@@ -1,0 +1,541 @@
+"""Use case: import a file of rights (CSV or JSON Lines), all or nothing, upserting by reference.
+
+A million lines must load in under a minute and 400 MB, so the ORM stays out of the way: the file is
+streamed, each line is checked in Python (`domain.ligne_droit_lire`) and copied in batches into a
+temporary table; the rules that span lines run there in SQL; a few set-based statements then write
+persons and rights. Everything happens in one transaction: a refused file leaves the registry as it was.
+"""
+
+import csv
+import itertools
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.utils import timezone
+
+from indemnites.droits.domain import (
+    COLONNES_PERSONNE,
+    NIR_DEJA_ATTRIBUE,
+    Anomalie,
+    LigneDroit,
+    champs_csv_lire,
+    encodage_message,
+    entete_anomalie,
+    ligne_droit_lire,
+    nir_autre_personne,
+    nir_hacheur,
+    objet_json_lire,
+    personne_ecarts,
+    reference_en_double,
+)
+from indemnites.droits.models import DemandeurEmploi, Droit
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+TAILLE_LOT = 5_000
+ERREURS_RAPPORTEES = 1_000
+DEMANDEURS = DemandeurEmploi._meta.db_table
+DROITS = Droit._meta.db_table
+LIGNES = "droits_import_lignes"
+ERREURS = "droits_import_erreurs"
+PERSONNES = "droits_import_personnes"
+
+
+class Format(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+EXTENSIONS = {".csv": Format.CSV, ".jsonl": Format.JSONL, ".ndjson": Format.JSONL}
+
+
+class FichierInvalide(Exception):
+    """The file as a whole cannot be read (format, header, encoding): nothing was read into the registry."""
+
+
+@dataclass(frozen=True)
+class ErreurLigne:
+    ligne: int
+    colonne: str
+    regle: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Rapport:
+    lignes_lues: int
+    lignes_rejetees: int
+    erreurs: tuple[ErreurLigne, ...]  # the first ERREURS_RAPPORTEES, by line
+    erreurs_total: int
+    personnes_creees: int = 0
+    personnes_modifiees: int = 0
+    droits_crees: int = 0
+    droits_modifies: int = 0
+    rejets_path: Path | None = None
+
+    @property
+    def lignes_ecrites(self) -> int:
+        return self.lignes_lues - self.lignes_rejetees
+
+
+class ImportRefuse(Exception):
+    """Some lines break a rule and invalid lines may not be skipped: nothing was written."""
+
+    def __init__(self, rapport: Rapport) -> None:
+        super().__init__(f"{rapport.lignes_rejetees} ligne(s) invalide(s)")
+        self.rapport = rapport
+
+
+def format_deviner(path: Path) -> Format:
+    try:
+        return EXTENSIONS[path.suffix.lower()]
+    except KeyError:
+        raise FichierInvalide(
+            f"Format inconnu pour l'extension « {path.suffix} » : utilisez .csv, .jsonl ou .ndjson, ou --format."
+        ) from None
+
+
+def rejets_path_defaut(path: Path, format: Format) -> Path:
+    return path.with_suffix(f".rejets.{format}")
+
+
+def droits_importer(
+    *, path: Path, format: Format | None = None, skip_invalid: bool = False, rejects_path: Path | None = None
+) -> Rapport:
+    """Upsert the file's persons and rights. Raises FichierInvalide, or ImportRefuse when a line is invalid
+    and `skip_invalid` is off; otherwise invalid lines go to the rejects file and the rest is written."""
+    format = format or format_deviner(path)
+    if not path.is_file():
+        raise FichierInvalide(f"Fichier introuvable : {path}")
+    destination = (rejects_path or rejets_path_defaut(path, format)) if skip_invalid else None
+    if destination and destination.resolve() == path.resolve():
+        raise FichierInvalide("Le fichier des rejets ne peut pas être le fichier importé.")
+    horodatage = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _tables_creer(cursor)
+        erreurs = _Erreurs(cursor)
+        lues = _fichier_charger(cursor, erreurs, path=path, format=format)
+        _controles_croises(erreurs)
+        _personnes_preparer(cursor, erreurs, horodatage=horodatage)
+        rapport = _rapport_erreurs(cursor, lues=lues)
+        if rapport.erreurs_total and not skip_invalid:
+            raise ImportRefuse(rapport)
+        rapport = _ecrire(cursor, rapport=rapport, horodatage=horodatage)
+        if destination:
+            _rejets_ecrire(path=path, format=format, destination=destination)
+            rapport = replace(rapport, rejets_path=destination)
+        _tables_supprimer(cursor)
+    logger.info("droits importés", extra={"command": "droits_import", "count": rapport.lignes_ecrites})
+    return rapport
+
+
+# Staging tables ----------------------------------------------------------------------------------------
+
+_TABLES_SQL = (
+    f"""CREATE TEMPORARY TABLE {LIGNES} (
+        ligne integer PRIMARY KEY, valide boolean NOT NULL, rejete boolean NOT NULL, reference text, cle text,
+        empreinte bigint, identifiant text, nir_hash text, nom_naissance text, prenom text, date_naissance date,
+        email text, prestation text, organisme text, date_debut date, date_fin date)""",
+    f"CREATE TEMPORARY TABLE {ERREURS} (ligne bigint NOT NULL, ordre bigint NOT NULL, "
+    "colonne text NOT NULL, regle text NOT NULL, message text NOT NULL)",
+)
+_LIGNE_INSERT = f"INSERT INTO {LIGNES} VALUES ({', '.join(['%s'] * 16)})"
+_ERREUR_INSERT = f"INSERT INTO {ERREURS} VALUES (%s, %s, %s, %s, %s)"
+
+
+def _tables_creer(cursor: CursorWrapper) -> None:
+    """Temporary tables live in this connection only; a failed import rolls their creation back too."""
+    if connection.vendor == "postgresql":
+        # An import is a batch job: the API's 10-second statement timeout does not apply to it, and its
+        # sorts over a million lines deserve more than the default 4 MB.
+        cursor.execute("SET LOCAL statement_timeout = 0")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+    for sql in _TABLES_SQL:
+        cursor.execute(sql)
+
+
+def _tables_supprimer(cursor: CursorWrapper) -> None:
+    for table in (LIGNES, ERREURS, PERSONNES):
+        cursor.execute(f"DROP TABLE {table}")
+
+
+class _Erreurs:
+    """Appends anomalies to the staging table of errors, numbered so that a line keeps its order."""
+
+    def __init__(self, cursor: CursorWrapper) -> None:
+        self.cursor = cursor
+        self.nombre = 0
+
+    def ajouter(self, erreurs: Iterable[tuple[int, Anomalie]]) -> None:
+        for lot in _lots(erreurs):
+            rangs = itertools.count(self.nombre)
+            self.cursor.executemany(_ERREUR_INSERT, [(ligne, next(rangs), *anomalie) for ligne, anomalie in lot])
+            self.nombre += len(lot)
+
+
+# Reading the file ---------------------------------------------------------------------------------------
+
+Brut = list[str] | str  # a CSV record's fields, or a JSON Lines line
+
+
+@contextmanager
+def _fichier_ouvrir(path: Path) -> Iterator[TextIO]:
+    """Opens the file as UTF-8 (a leading BOM is allowed); a decoding error names its line."""
+    with path.open(encoding="utf-8-sig", newline="") as fichier:
+        try:
+            yield fichier
+        except UnicodeDecodeError:
+            raise FichierInvalide(encodage_message(_ligne_illisible(path))) from None
+
+
+def _ligne_illisible(path: Path) -> int:
+    numero = 0
+    with path.open("rb") as fichier:
+        for numero, octets in enumerate(fichier, start=1):
+            try:
+                octets.decode("utf-8")
+            except UnicodeDecodeError:
+                return numero
+    return numero
+
+
+def _enregistrements(fichier: TextIO, format: Format) -> tuple[list[str], Iterator[tuple[int, Brut]]]:
+    """The CSV header (empty for JSON Lines) and the non-blank records, each with the line it starts on."""
+    if format == Format.JSONL:
+        return [], ((numero, texte) for numero, texte in enumerate(fichier, start=1) if texte.strip())
+    premiere = fichier.readline()
+    if not premiere.strip():
+        raise FichierInvalide("Le fichier CSV est vide : il doit commencer par une ligne d'en-tête.")
+    delimiteur = ";" if premiere.count(";") > premiere.count(",") else ","
+    lecteur = csv.reader(itertools.chain([premiere], fichier), delimiter=delimiteur, strict=True)
+    entete = [colonne.strip() for colonne in _csv_suivant(lecteur, 1)]
+    if anomalie := entete_anomalie(entete):
+        raise FichierInvalide(anomalie)
+    return entete, _csv_enregistrements(lecteur)
+
+
+def _csv_enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
+    while True:
+        debut = lecteur.line_num + 1
+        champs = _csv_suivant(lecteur, debut)
+        if champs is None:
+            return
+        if champs:
+            yield debut, champs
+
+
+def _csv_suivant(lecteur: Any, debut: int) -> list[str] | None:
+    try:
+        return next(lecteur, None)
+    except csv.Error:
+        message = f"Ligne {debut} : CSV mal formé (guillemet mal placé ou jamais fermé, ou caractère nul)."
+        raise FichierInvalide(message) from None
+
+
+def _valeurs(entete: list[str], brut: Brut) -> dict[str, str] | list[Anomalie]:
+    if isinstance(brut, str):
+        return objet_json_lire(brut)
+    return champs_csv_lire(entete, brut)
+
+
+# Loading into the staging table -------------------------------------------------------------------------
+
+
+def _fichier_charger(cursor: CursorWrapper, erreurs: _Erreurs, *, path: Path, format: Format) -> int:
+    """Streams the file into the staging table; returns how many records were read."""
+    hacher = nir_hacheur(settings.NIR_PEPPER)
+    lues = 0
+    with _fichier_ouvrir(path) as fichier:
+        entete, enregistrements = _enregistrements(fichier, format)
+        for lot in _lots(enregistrements):
+            lignes, anomalies = _lot_lire(entete, lot, hacher)
+            _lignes_inserer(cursor, lignes)
+            erreurs.ajouter(anomalies)
+            lues += len(lot)
+    return lues
+
+
+def _lignes_inserer(cursor: CursorWrapper, lignes: list[tuple[Any, ...]]) -> None:
+    if connection.vendor != "postgresql":
+        cursor.executemany(_LIGNE_INSERT, lignes)
+        return
+    # COPY, on the driver's own cursor: ten times faster than executemany through Django's cursor, which
+    # binds parameters client-side. The table is temporary, the values are the same.
+    with connection.connection.cursor() as pilote, pilote.copy(f"COPY {LIGNES} FROM STDIN") as copie:
+        for ligne in lignes:
+            copie.write_row(ligne)
+
+
+def _lots(elements: Iterable[T]) -> Iterator[list[T]]:
+    iterateur = iter(elements)
+    while lot := list(itertools.islice(iterateur, TAILLE_LOT)):
+        yield lot
+
+
+def _lot_lire(
+    entete: list[str], lot: list[tuple[int, Brut]], hacher: Callable[[str], str]
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, Anomalie]]]:
+    lignes: list[tuple[Any, ...]] = []
+    anomalies: list[tuple[int, Anomalie]] = []
+    for numero, brut in lot:
+        valeurs = _valeurs(entete, brut)
+        resultat = valeurs if isinstance(valeurs, list) else ligne_droit_lire(valeurs)
+        if isinstance(resultat, LigneDroit):
+            lignes.append(_ligne_valide(numero, resultat, hacher))
+        else:
+            reference = valeurs.get("reference") if isinstance(valeurs, dict) else None
+            lignes.append(_ligne_invalide(numero, reference))
+            anomalies.extend((numero, anomalie) for anomalie in resultat)
+    return lignes, anomalies
+
+
+def _ligne_valide(numero: int, ligne: LigneDroit, hacher: Callable[[str], str]) -> tuple[Any, ...]:
+    nir_hash = hacher(ligne.nir) if ligne.nir else None
+    cle = f"i:{ligne.identifiant}" if ligne.identifiant else f"n:{nir_hash}"
+    personne = (ligne.identifiant, nir_hash, ligne.nom_naissance, ligne.prenom, ligne.date_naissance, ligne.email)
+    # Within one run Python's hash is stable: lines of one person must agree on it (see _controles_croises).
+    empreinte = hash(personne)
+    droit = (ligne.prestation.value, ligne.organisme.value, ligne.date_debut, ligne.date_fin)
+    return (numero, True, False, ligne.reference, cle, empreinte, *personne, *droit)
+
+
+def _ligne_invalide(numero: int, reference: str | None) -> tuple[Any, ...]:
+    # Kept so that a later line repeating its reference is still reported as a duplicate.
+    return (numero, False, False, (reference or "").strip() or None, *[None] * 12)
+
+
+# Rules that span lines ------------------------------------------------------------------------------------
+
+_PERSONNE_S = "s.identifiant, s.nir_hash, s.nom_naissance, s.prenom, s.date_naissance, s.email"
+_PERSONNE_P = _PERSONNE_S.replace("s.", "p.")
+# Each query scans the staging table once, whatever the number of faulty lines: SQLite keeps the order of
+# a CROSS JOIN (the staging table outside, the small grouped result looked up through an automatic index),
+# PostgreSQL treats it as any inner join.
+# A later line repeating a reference (even one of an invalid line), with the first line that gave it.
+_DOUBLONS_SQL = f"""
+SELECT s.ligne, f.premiere FROM {LIGNES} s
+CROSS JOIN (SELECT reference, MIN(ligne) AS premiere FROM {LIGNES} WHERE reference IS NOT NULL
+            GROUP BY reference HAVING COUNT(*) > 1) f
+WHERE f.reference = s.reference AND s.ligne > f.premiere"""
+# Lines of one person (same identifiant, or same NIR without identifiant) that disagree with its first line.
+_PERSONNES_INCOHERENTES_SQL = f"""
+SELECT s.ligne, p.ligne, {_PERSONNE_S}, {_PERSONNE_P} FROM {LIGNES} s
+CROSS JOIN (SELECT cle, MIN(ligne) AS premiere FROM {LIGNES} WHERE valide
+            GROUP BY cle HAVING MIN(empreinte) <> MAX(empreinte)) f
+CROSS JOIN {LIGNES} p
+WHERE f.cle = s.cle AND p.ligne = f.premiere AND s.valide AND s.empreinte <> p.empreinte"""
+# One NIR given for two persons (two identifiants, or with and without an identifiant).
+_NIRS_PARTAGES_SQL = f"""
+SELECT s.ligne, p.ligne FROM {LIGNES} s
+CROSS JOIN (SELECT nir_hash, MIN(ligne) AS premiere FROM {LIGNES} WHERE valide AND nir_hash IS NOT NULL
+            GROUP BY nir_hash HAVING MIN(cle) <> MAX(cle)) f
+CROSS JOIN {LIGNES} p
+WHERE f.nir_hash = s.nir_hash AND p.ligne = f.premiere AND s.valide AND s.cle <> p.cle"""
+
+
+def _controles_croises(erreurs: _Erreurs) -> None:
+    erreurs.ajouter((ligne, reference_en_double(premiere)) for ligne, premiere in _resultats(_DOUBLONS_SQL))
+    erreurs.ajouter(
+        (ligne, anomalie)
+        for ligne, premiere, *personnes in _resultats(_PERSONNES_INCOHERENTES_SQL)
+        for anomalie in personne_ecarts(_personne(personnes[6:]), _personne(personnes[:6]), premiere)
+    )
+    erreurs.ajouter((ligne, nir_autre_personne(premiere)) for ligne, premiere in _resultats(_NIRS_PARTAGES_SQL))
+
+
+def _personne(valeurs: list[Any]) -> dict[str, Any]:
+    return dict(zip(COLONNES_PERSONNE, valeurs, strict=True))
+
+
+def _resultats(sql: str, params: Iterable[Any] = ()) -> Iterator[tuple[Any, ...]]:
+    """Rows streamed in chunks (a server-side cursor on PostgreSQL): a result may be a million rows."""
+    with connection.chunked_cursor() as lecteur:
+        lecteur.execute(sql, list(params))
+        while rows := lecteur.fetchmany(TAILLE_LOT):
+            yield from rows
+
+
+# Persons: one row per person, then what the registry already knows --------------------------------------
+
+_REJETS_MARQUER_SQL = f"UPDATE {LIGNES} SET rejete = true WHERE ligne IN (SELECT ligne FROM {ERREURS})"
+_PERSONNES_SQL = f"""
+CREATE TEMPORARY TABLE {PERSONNES} AS
+SELECT DISTINCT cle, identifiant, nir_hash, nom_naissance, prenom, date_naissance, email
+FROM {LIGNES} WHERE valide AND NOT rejete"""
+# A person known only by NIR gets the identifiant a line gives with that NIR, if no one holds it yet.
+_IDENTIFIANTS_ATTRIBUER_SQL = f"""
+UPDATE {DEMANDEURS} SET identifiant = p.identifiant, updated_at = %s
+FROM {PERSONNES} p
+WHERE {DEMANDEURS}.nir_hash = p.nir_hash AND {DEMANDEURS}.identifiant IS NULL AND p.identifiant IS NOT NULL
+AND NOT EXISTS (SELECT 1 FROM {DEMANDEURS} d WHERE d.identifiant = p.identifiant)"""
+_NIR_DEJA_ATTRIBUE_CLES = f"""
+SELECT p.cle FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.nir_hash = p.nir_hash
+WHERE p.identifiant IS NOT NULL AND (d.identifiant IS NULL OR d.identifiant <> p.identifiant)"""
+_NIR_DEJA_ATTRIBUE_SQL = f"""
+SELECT ligne FROM {LIGNES} WHERE valide AND NOT rejete AND cle IN ({_NIR_DEJA_ATTRIBUE_CLES})"""
+_NIR_DEJA_ATTRIBUE_EXISTE = f"SELECT EXISTS ({_NIR_DEJA_ATTRIBUE_CLES})"
+
+
+def _personnes_preparer(cursor: CursorWrapper, erreurs: _Erreurs, *, horodatage: datetime) -> None:
+    """Builds the table of persons to write; a NIR the registry holds for someone else refuses the lines."""
+    _rejets_marquer(cursor, erreurs)
+    cursor.execute(_PERSONNES_SQL)
+    cursor.execute(f"CREATE INDEX {PERSONNES}_nir_hash ON {PERSONNES} (nir_hash)")
+    cursor.execute(_IDENTIFIANTS_ATTRIBUER_SQL, [_horodatage_sql(horodatage)])
+    cursor.execute(_NIR_DEJA_ATTRIBUE_EXISTE)
+    if cursor.fetchone()[0]:
+        erreurs.ajouter((ligne, NIR_DEJA_ATTRIBUE) for (ligne,) in _resultats(_NIR_DEJA_ATTRIBUE_SQL))
+        _rejets_marquer(cursor, erreurs)
+        cursor.execute(f"DELETE FROM {PERSONNES} WHERE cle IN ({_NIR_DEJA_ATTRIBUE_CLES})")
+
+
+def _rejets_marquer(cursor: CursorWrapper, erreurs: _Erreurs) -> None:
+    if erreurs.nombre:
+        cursor.execute(_REJETS_MARQUER_SQL)
+
+
+def _horodatage_sql(horodatage: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(horodatage)
+
+
+def _rapport_erreurs(cursor: CursorWrapper, *, lues: int) -> Rapport:
+    cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT ligne) FROM {ERREURS}")
+    total, rejetees = cursor.fetchone()
+    cursor.execute(
+        f"SELECT ligne, colonne, regle, message FROM {ERREURS} ORDER BY ligne, ordre LIMIT %s", [ERREURS_RAPPORTEES]
+    )
+    erreurs = tuple(ErreurLigne(*row) for row in cursor.fetchall())
+    return Rapport(lignes_lues=lues, lignes_rejetees=rejetees, erreurs=erreurs, erreurs_total=total)
+
+
+# Writing: set-based upserts, each changing a row only when a value differs -------------------------------
+
+_PSEUDONYME_SQL = {
+    "postgresql": "gen_random_uuid()",
+    # Django keeps a UUIDField as 32 hex digits on SQLite; these are a version 4 UUID's.
+    "sqlite": "lower(hex(randomblob(6)) || '4' || substr(hex(randomblob(2)), 2) || "
+    "substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || hex(randomblob(6)))",
+}
+_PERSONNE_CHANGEE = " OR ".join(
+    f"{DEMANDEURS}.{colonne} <> excluded.{colonne}"
+    for colonne in ("nom_naissance", "prenom", "date_naissance", "email")
+)
+# Inserted in the order of the NIR hash, the most random of the unique keys: its index then grows at one end
+# instead of everywhere (2.4 times faster on PostgreSQL for 500,000 persons; no change on SQLite).
+_PERSONNES_ECRIRE_SQL = f"""
+INSERT INTO {DEMANDEURS} (identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, pseudonyme,
+                          created_at, updated_at)
+SELECT identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, {{pseudonyme}}, %s, %s
+FROM {PERSONNES} WHERE identifiant IS {{nul}} ORDER BY nir_hash
+ON CONFLICT ({{cle}}) DO UPDATE SET nom_naissance = excluded.nom_naissance, prenom = excluded.prenom,
+    date_naissance = excluded.date_naissance, email = excluded.email, updated_at = excluded.updated_at{{nir}}
+WHERE {_PERSONNE_CHANGEE}{{nir_change}}"""
+# A line without NIR keeps the NIR the registry knows; a line with one replaces it.
+_PERSONNES_PAR_IDENTIFIANT = {
+    "nul": "NOT NULL",
+    "cle": "identifiant",
+    "nir": f", nir_hash = COALESCE(excluded.nir_hash, {DEMANDEURS}.nir_hash)",
+    "nir_change": f" OR (excluded.nir_hash IS NOT NULL AND excluded.nir_hash IS DISTINCT FROM {DEMANDEURS}.nir_hash)",
+}
+_PERSONNES_PAR_NIR = {"nul": "NULL", "cle": "nir_hash", "nir": "", "nir_change": ""}
+_DROIT_CHANGE = " OR ".join(
+    f"{DROITS}.{colonne} <> excluded.{colonne}"
+    for colonne in ("demandeur_id", "prestation", "organisme", "date_debut")
+)
+_DROITS_ECRIRE_SQL = f"""
+INSERT INTO {DROITS} (demandeur_id, prestation, organisme, date_debut, date_fin, reference, created_at, updated_at)
+SELECT d.id, s.prestation, s.organisme, s.date_debut, s.date_fin, s.reference, %s, %s
+FROM {LIGNES} s JOIN {DEMANDEURS} d ON d.{{cle}} = s.{{cle}}
+WHERE s.valide AND NOT s.rejete AND s.identifiant IS {{nul}}
+ON CONFLICT (reference) DO UPDATE SET demandeur_id = excluded.demandeur_id, prestation = excluded.prestation,
+    organisme = excluded.organisme, date_debut = excluded.date_debut, date_fin = excluded.date_fin,
+    updated_at = excluded.updated_at
+WHERE {_DROIT_CHANGE} OR {DROITS}.date_fin IS DISTINCT FROM excluded.date_fin"""
+_COMPTER_SQL = """
+SELECT COALESCE(SUM(CASE WHEN created_at = %s THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(CASE WHEN created_at <> %s AND updated_at = %s THEN 1 ELSE 0 END), 0)
+FROM {table}"""
+
+
+def _ecrire(cursor: CursorWrapper, *, rapport: Rapport, horodatage: datetime) -> Rapport:
+    instant = _horodatage_sql(horodatage)
+    pseudonyme = _PSEUDONYME_SQL[connection.vendor]
+    for variante in (_PERSONNES_PAR_IDENTIFIANT, _PERSONNES_PAR_NIR):
+        cursor.execute(_PERSONNES_ECRIRE_SQL.format(pseudonyme=pseudonyme, **variante), [instant, instant])
+    for cle, nul in (("identifiant", "NOT NULL"), ("nir_hash", "NULL")):
+        cursor.execute(_DROITS_ECRIRE_SQL.format(cle=cle, nul=nul), [instant, instant])
+    personnes = _compter(cursor, DEMANDEURS, instant)
+    droits = _compter(cursor, DROITS, instant)
+    return replace(
+        rapport,
+        personnes_creees=personnes[0],
+        personnes_modifiees=personnes[1],
+        droits_crees=droits[0],
+        droits_modifies=droits[1],
+    )
+
+
+def _compter(cursor: CursorWrapper, table: str, instant: Any) -> tuple[int, int]:
+    """Rows created, and rows changed, by this import: each carries its timestamp."""
+    cursor.execute(_COMPTER_SQL.format(table=table), [instant, instant, instant])
+    creees, modifiees = cursor.fetchone()
+    return int(creees), int(modifiees)
+
+
+# The rejects file: the refused lines as read, with their line number and errors -------------------------
+
+
+def _rejets_ecrire(*, path: Path, format: Format, destination: Path) -> None:
+    erreurs = itertools.groupby(
+        _resultats(f"SELECT ligne, colonne, regle, message FROM {ERREURS} ORDER BY ligne, ordre"),
+        key=lambda row: row[0],
+    )
+    with _fichier_ouvrir(path) as source, _sortie_ouvrir(destination) as sortie:
+        entete, enregistrements = _enregistrements(source, format)
+        ecrire = _rejet_csv(sortie, entete) if format == Format.CSV else _rejet_jsonl(sortie)
+        for numero, rows in erreurs:
+            brut = next(brut for ligne, brut in enregistrements if ligne == numero)
+            ecrire(numero, brut, [Anomalie(*row[1:]) for row in rows])
+
+
+@contextmanager
+def _sortie_ouvrir(destination: Path) -> Iterator[TextIO]:
+    """The rejects hold the lines as read, NIR included: readable by their owner only."""
+    descripteur = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(descripteur, "w", encoding="utf-8", newline="") as sortie:
+        yield sortie
+
+
+def _rejet_csv(sortie: TextIO, entete: list[str]) -> Callable[[int, Any, list[Anomalie]], None]:
+    writer = csv.writer(sortie)
+    writer.writerow(["ligne", "erreurs", *entete])
+
+    def ecrire(numero: int, brut: list[str], anomalies: list[Anomalie]) -> None:
+        texte = " | ".join(f"{a.colonne or 'ligne'} : {a.message} [{a.regle}]" for a in anomalies)
+        writer.writerow([numero, texte, *brut])
+
+    return ecrire
+
+
+def _rejet_jsonl(sortie: TextIO) -> Callable[[int, Any, list[Anomalie]], None]:
+    def ecrire(numero: int, brut: str, anomalies: list[Anomalie]) -> None:
+        try:
+            donnees = json.loads(brut)
+        except ValueError:
+            donnees = brut.rstrip("\r\n")
+        erreurs = [anomalie._asdict() for anomalie in anomalies]
+        sortie.write(json.dumps({"ligne": numero, "erreurs": erreurs, "donnees": donnees}, ensure_ascii=False) + "\n")
+
+    return ecrire
