@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 
 def main() -> int:
@@ -19,6 +19,9 @@ def main() -> int:
         "OIDC_RSA_PRIVATE_KEY": key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode(),
+        "JOURNAL_SIGNING_KEY": ed25519.Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode(),
         "ALLOWED_HOSTS": "api-indemnites.example",
     }
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]

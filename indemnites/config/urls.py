@@ -1,24 +1,20 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from ninja.openapi.docs import Redoc
 
 from indemnites.api.api import api
-
-
-def redoc(request: HttpRequest) -> HttpResponse:
-    """Redoc beside Swagger UI; both served from ninja's bundled assets, never a CDN."""
-    return Redoc().render_page(request, api)
-
+from indemnites.portail.views import redoc
 
 urlpatterns = [
     path("", include("indemnites.oauth.urls")),
     path("", include("indemnites.exploitation.urls")),
     path("", include("indemnites.habilitations.urls")),
     path("", include("indemnites.trafic.urls")),
+    path("", include("indemnites.journal.urls")),
+    # Redoc beside ninja's Swagger UI, from ninja's bundled asset (no CDN), started without inline script.
     path("api/redoc", redoc, name="api-redoc"),
     path("admin/", admin.site.urls),
-    path("", api.urls),
-    # Last: the portal's pages (catalogue home, documentation, sandbox).
+    # The portal's pages (catalogue home, documentation, sandbox): before the API, whose URLs hold a
+    # root view of their own ("api-root") that would otherwise answer 404 for the home page.
     path("", include("indemnites.portail.urls")),
+    path("", api.urls),
 ]

@@ -20,6 +20,7 @@ def _required() -> dict[str, str]:
         "DJANGO_SECRET_KEY": _setting("SECRET_KEY"),
         "NIR_PEPPER": _setting("NIR_PEPPER"),
         "OIDC_RSA_PRIVATE_KEY": _setting("OIDC_RSA_PRIVATE_KEY"),
+        "JOURNAL_SIGNING_KEY": _setting("JOURNAL_SIGNING_KEY"),
     }
 
 

@@ -11,6 +11,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
 from indemnites.oauth.domain import jeton_duree_secondes
+from indemnites.oauth.pkce import pkce_requis
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "indemnites.exploitation.middleware.MetriquesMiddleware",
+    "indemnites.trafic.middleware.TraficMiddleware",
     "indemnites.core.middleware.ApiGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +107,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        # wal_autocheckpoint: the commit that crosses the threshold copies the WAL back and fsyncs, inside
+        # a request (up to tens of ms here). Every 1,000 pages (the default) that was 1.5 % of the data
+        # calls, hence the p99; every 4,000 pages it is under 0.5 %, for a WAL of about 16 MiB
+        # (bench/README.md, « Charge de l'API »).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
+            "PRAGMA wal_autocheckpoint=4000;"
+        ),
     }
 else:
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=10000 -c lock_timeout=5000"
@@ -188,7 +198,15 @@ OAUTH2_PROVIDER_GRANT_MODEL = "oauth.Grant"
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "api_indemnisationsv1": "Indemnisations (serveur à serveur)",
+        # Connected mode: the historical "Pôle emploi Connect" scopes, as its clients send them.
+        "openid": "Identifiant de connexion (OpenID Connect)",
+        "profile": "Nom, prénom et civilité",
+        "email": "Adresse électronique",
+        "api_peconnect-individuv1": "API Individu (informations de connexion)",
+        "api_peconnect-indemnisationsv1": "API Indemnisations (mode connecté)",
+        "indemnisation": "Minima sociaux et assurance chômage",
     },
+    "OAUTH2_VALIDATOR_CLASS": "indemnites.oauth.validators.Validateur",
     # A request without a scope gets nothing rather than everything (DOT defaults to __all__).
     "DEFAULT_SCOPES": [],
     "SCOPES_BACKEND_CLASS": "indemnites.oauth.scopes.ApplicationScopes",
@@ -200,8 +218,22 @@ OAUTH2_PROVIDER = {
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "REFRESH_TOKEN_EXPIRE_SECONDS": 24 * 3600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    "PKCE_REQUIRED": True,
-    "OIDC_ENABLED": False,
+    # S256 for everyone but a confidential client flagged "legacy PE Connect client".
+    "PKCE_REQUIRED": pkce_requis,
+    # Connected mode: authorization code only, OpenID Connect id_tokens signed RS256 with this key.
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": OIDC_RSA_PRIVATE_KEY,
+    "OIDC_ISS_ENDPOINT": env("OIDC_ISSUER"),  # empty: derived from the request
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token", "client_credentials"],
+    # A consent screen every time, even when the client sends approval_prompt=auto.
+    "REQUEST_APPROVAL_PROMPT": "force",
+    # `/compte/deconnexion`: logs out at once for the id_token's owner, redirects only to registered URIs.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
     # Every RFC 9700 (OAuth 2.0 Security BCP) behaviour, ahead of DOT 4.0's defaults; among them,
     # tokens are kept only as SHA-256 checksums, never in clear.
@@ -244,6 +276,14 @@ ALLOW_DEVELOPMENT_SECRETS = False
 
 # --- per-app settings: each domain app keeps its own block below ---------------------------------
 
+# --- oauth ---
+# How job seekers prove who they are (connected mode): local passwords by default; an upstream OpenID
+# Connect provider plugs in here (docs/connexion-demandeur.md).
+DEMANDEUR_IDENTITY_BACKEND = env("DEMANDEUR_IDENTITY_BACKEND", "indemnites.oauth.identity.LocalPasswordBackend")
+# Failed logins allowed per account and per source IP before the login page refuses for a while.
+DEMANDEUR_CONNEXION_LIMITE_COMPTE = env("DEMANDEUR_CONNEXION_LIMITE_COMPTE", "5/15 minutes")
+DEMANDEUR_CONNEXION_LIMITE_IP = env("DEMANDEUR_CONNEXION_LIMITE_IP", "50/15 minutes")
+
 # --- portail ---
 # Subresource integrity checksums break when static files are post-processed; ours are served as-is.
 DSFR_USE_INTEGRITY_CHECKSUMS = True
@@ -252,9 +292,78 @@ DSFR_USE_INTEGRITY_CHECKSUMS = True
 # Default quota of a client (its habilitation may set another), and the overall limit per source IP.
 TRAFIC_QUOTA_CLIENT_PAR_SECONDE = int(env("TRAFIC_QUOTA_CLIENT_PAR_SECONDE", "20"))
 TRAFIC_LIMITE_IP_PAR_MINUTE = int(env("TRAFIC_LIMITE_IP_PAR_MINUTE", "1000"))
+# Counting window of the client quota: the quota per window is quota_par_seconde × this many seconds.
+TRAFIC_FENETRE_CLIENT_SECONDES = int(env("TRAFIC_FENETRE_CLIENT_SECONDES", "1"))
+# Stricter limits ("N/second|minute|hour"), per source IP and per client_id or login identifier.
+TRAFIC_LIMITE_JETON = env("TRAFIC_LIMITE_JETON", "20/minute")
+TRAFIC_LIMITE_CONNEXION = env("TRAFIC_LIMITE_CONNEXION", "10/minute")
+# Abnormal usage: more distinct persons per day than the expected volume × this margin.
+TRAFIC_MARGE_VOLUME = float(env("TRAFIC_MARGE_VOLUME", "1.5"))
+TRAFIC_VOLUME_JOURNALIER_DEFAUT = int(env("TRAFIC_VOLUME_JOURNALIER_DEFAUT", "10000"))
+# Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: the peer address).
+TRAFIC_NOMBRE_PROXYS = int(env("TRAFIC_NOMBRE_PROXYS", "0"))
+# Counters live in Redis when REDIS_URL is set; an unreachable Redis opens the limits (alert,
+# metric) and is retried after the pause.
+TRAFIC_REDIS_DELAI_SECONDES = float(env("TRAFIC_REDIS_DELAI_SECONDES", "0.25"))
+TRAFIC_REDIS_PAUSE_SECONDES = float(env("TRAFIC_REDIS_PAUSE_SECONDES", "5"))
+TRAFIC_PREFIXE_CLES = f"{env('CACHE_KEY_PREFIX', 'indemnites')}:trafic"
+TRAFIC_LIMITES_ACTIVES = env_bool("TRAFIC_LIMITES_ACTIVES", default=True)
+# Never limited: liveness, readiness, ping and metrics.
+TRAFIC_CHEMINS_EXEMPTES = ("/healthz", "/readyz", "/ping", "/metrics")
 
 # --- exploitation ---
+# /metrics answers these networks, or a caller presenting METRIQUES_JETON as a bearer token.
+METRIQUES_RESEAUX_AUTORISES = env_list("METRIQUES_RESEAUX_AUTORISES", "127.0.0.1/32,::1/128")
+METRIQUES_JETON = env("METRIQUES_JETON")
+# Prometheus multiprocess mode: every worker writes its counters here, /metrics adds them up.
+# One directory per instance; empty: counters of this process only.
+METRIQUES_REPERTOIRE = env("METRIQUES_REPERTOIRE", str(VAR_DIR / "metriques"))
+# /ping checks the database and the journal at most once per this many seconds per process.
+EXPLOITATION_PING_CACHE_SECONDES = float(env("EXPLOITATION_PING_CACHE_SECONDES", "5"))
+# monitoring_probe calls this /ping over HTTP when set, else checks in process.
+EXPLOITATION_SONDE_URL = env("EXPLOITATION_SONDE_URL")
+EXPLOITATION_SONDES_CONSERVATION_JOURS = int(env("EXPLOITATION_SONDES_CONSERVATION_JOURS", "100"))
 
 # --- journal ---
+# Ed25519 private key (PEM, PKCS#8) signing the journals' checkpoints; its public key is served at
+# /journal/cle-publique. Required in production (indemnites/core/secrets.py).
+JOURNAL_SIGNING_KEY = env("JOURNAL_SIGNING_KEY")
+# Other trusted public keys (PEM or base64 of the 32 raw bytes, separated by ";"): previous signing keys
+# after a rotation, or the public key alone on an auditor's machine.
+JOURNAL_PUBLIC_KEYS = [cle.strip() for cle in env("JOURNAL_PUBLIC_KEYS").split(";") if cle.strip()]
+# Retention in months of the access journal (CNIL: 6 months to 1 year) and of the administrative journal
+# (internal control: up to 3 years); `manage.py journal_purge` deletes older records.
+JOURNAL_RETENTION_MONTHS = int(env("JOURNAL_RETENTION_MONTHS", "12"))
+JOURNAL_ADMIN_RETENTION_MONTHS = int(env("JOURNAL_ADMIN_RETENTION_MONTHS", "36"))
+# Records are written unsealed and chained by a background thread of each serving process, every this
+# many seconds (0: no thread; then schedule `manage.py journal_checkpoint`, which seals first).
+JOURNAL_SEAL_INTERVAL_SECONDS = float(env("JOURNAL_SEAL_INTERVAL_SECONDS", "1"))
+# Records waiting for their seal longer than this make the journal unavailable: data routes answer 503.
+JOURNAL_SEAL_MAX_DELAY_SECONDS = float(env("JOURNAL_SEAL_MAX_DELAY_SECONDS", "300"))
+# In the same thread, every N minutes, sign the heads that moved (0: off; then schedule journal_checkpoint).
+JOURNAL_CHECKPOINT_INTERVAL_MINUTES = int(env("JOURNAL_CHECKPOINT_INTERVAL_MINUTES", "0"))
 
 # --- habilitations ---
+# Public address of the service, for links in emails (never taken from the request's Host header).
+URL_PUBLIQUE = env("URL_PUBLIQUE", "http://127.0.0.1:8000")
+# Outgoing mail: SMTP in production (console in development, in-memory in tests).
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "API indemnités <ne-pas-repondre@api-indemnites.example>")
+# Uploaded legal-basis PDFs (served only through permission-checked views, never as static files).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+HABILITATIONS_PDF_TAILLE_MAX = 10 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
+# After a secret rotation, the previous secret stays accepted this many days.
+HABILITATIONS_GRACE_SECRET_JOURS = int(env("HABILITATIONS_GRACE_SECRET_JOURS", "7"))
+# How agents prove who they are: local passwords by default, ProConnect (OIDC) in production.
+HABILITATIONS_IDENTITE = env("HABILITATIONS_IDENTITE", "mot_de_passe")
+PROCONNECT_DISCOVERY_URL = env("PROCONNECT_DISCOVERY_URL")
+PROCONNECT_CLIENT_ID = env("PROCONNECT_CLIENT_ID")
+PROCONNECT_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET")

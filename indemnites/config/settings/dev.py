@@ -19,4 +19,16 @@ CSRF_COOKIE_SECURE = False
 # `make run` generates this key once (scripts/dev_keys.py); it is git-ignored, never committed.
 _dev_key = VAR_DIR / "oidc-dev-key.pem"
 OIDC_RSA_PRIVATE_KEY = os.environ.get("OIDC_RSA_PRIVATE_KEY") or (_dev_key.read_text() if _dev_key.exists() else "")
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = OIDC_RSA_PRIVATE_KEY  # noqa: F405 (base read the empty variable)
 OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]  # noqa: F405
+
+# --- habilitations ---
+# Emails (verification links, decisions) are printed in the terminal of `make run`.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- journal ---
+# `make run` generates this checkpoint signing key once (scripts/dev_keys.py --ed25519); git-ignored.
+_journal_key = VAR_DIR / "journal-dev-key.pem"
+JOURNAL_SIGNING_KEY = os.environ.get("JOURNAL_SIGNING_KEY") or (
+    _journal_key.read_text() if _journal_key.exists() else ""
+)

@@ -7,7 +7,7 @@ by default and on PostgreSQL + Redis in CI.
 import secrets
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from indemnites.config.settings.base import *  # noqa: F403
 from indemnites.config.settings.base import DATABASES, PASSWORD_HASHERS
@@ -29,6 +29,7 @@ OIDC_RSA_PRIVATE_KEY = (
     )
     .decode()
 )
+OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = OIDC_RSA_PRIVATE_KEY  # noqa: F405 (base read the empty variable)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -42,3 +43,17 @@ WHITENOISE_AUTOREFRESH = True
 # A shared Redis must never see one run's keys collide with another's (and FLUSHDB is never used).
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405
+
+# Rate limits off for the suite (one client's tests send far more than 20 requests a second);
+# tests/trafic and tests/exploitation switch them on.
+TRAFIC_LIMITES_ACTIVES = False
+
+# --- journal ---
+# A fresh checkpoint signing key for each test run: never a committed private key.
+JOURNAL_SIGNING_KEY = (
+    ed25519.Ed25519PrivateKey.generate()
+    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    .decode()
+)
+# No background sealer in tests: they seal through the commands and services, at known moments.
+JOURNAL_SEAL_INTERVAL_SECONDS = 0

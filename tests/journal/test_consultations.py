@@ -1,0 +1,137 @@
+"""`/compte/consultations`, « Qui a consulté mes données ? »: the logged-in job seeker sees every
+consultation of their data, in both modes, in Paris time; never another person's, never who the agent was."""
+
+from datetime import UTC, datetime
+from html import unescape
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from indemnites.journal.models import Enregistrement
+from tests.api.outils import corps
+from tests.journal.conftest import ecrire, habilitation_creer
+from tests.oauth import outils
+
+PAGE = "/compte/consultations"
+JUILLET = datetime(2026, 7, 14, 8, 5, 9, tzinfo=UTC)  # 10:05:09 in Paris (summer time)
+JANVIER = datetime(2026, 1, 20, 16, 45, 0, tzinfo=UTC)  # 17:45:00 in Paris (winter time)
+
+
+@pytest.fixture
+def jean() -> outils.Personne:
+    return outils.personne("jean.are")
+
+
+@pytest.fixture
+def consultations(http, appeler, jean) -> outils.ClientCree:
+    """Jean's data consulted twice: by a town hall's server (mode B, no habilitation), and by an
+    administration he logged in to (mode A, with a habilitation)."""
+    with time_machine.travel(JANVIER, tick=False):
+        assert appeler(corps(identifiant="jean.are", referenceDossier="CANTINE-2026-0042")).status_code == 200
+    client = outils.client_individu(nom="Logiciel de la CAF")
+    habilitation_creer(
+        client.application,
+        intitule="Prime d'activité",
+        nom="Caisse d'allocations familiales de Paris",
+        siret="53482498700015",
+        email_agent="agent.instructeur@exemple.fr",
+        validee_le=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    jeton = outils.jetons(http, client, jean)["access_token"]
+    with time_machine.travel(JUILLET, tick=False):
+        assert http.get(outils.INDEMNISATION_URL, **outils.bearer(jeton)).status_code == 200
+    http.logout()
+    return client
+
+
+def page(http, qui: outils.Personne) -> str:
+    http.force_login(qui.utilisateur)
+    response = http.get(PAGE)
+    assert response.status_code == 200
+    return unescape(response.content.decode())
+
+
+def test_anonymous_visitors_are_asked_to_log_in(http):
+    response = http.get(PAGE)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/compte/connexion?next=")
+
+
+def test_both_modes_are_listed_newest_first_in_paris_time(http, jean, consultations):
+    html = page(http, jean)
+
+    assert "Qui a consulté mes données ?" in html
+    assert "Consultations de vos données (2)" in html
+    assert html.index("14 juillet 2026 à 10:05:09") < html.index("20 janvier 2026 à 17:45:00")
+
+
+def test_a_consultation_under_a_habilitation_names_its_administration_and_demarche(http, jean, consultations):
+    html = page(http, jean)
+
+    assert "Caisse d'allocations familiales de Paris" in html
+    assert "SIRET 53482498700015" in html
+    assert "Prime d'activité" in html
+    assert "Avec votre accord, donné en vous connectant" in html
+    assert "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)" in html
+
+
+def test_without_a_habilitation_the_client_and_the_recipient_siret_are_shown(http, jean, consultations):
+    html = page(http, jean)
+
+    assert "Mairie de test" in html
+    assert "SIRET 13002526500013" in html
+    assert "CANTINE-2026-0042" in html
+    assert "Échange entre administrations (article L114-8 du CRPA)" in html
+
+
+def test_the_agent_and_the_technical_identifiers_are_never_shown(http, jean, consultations):
+    html = page(http, jean)
+
+    assert "agent.instructeur@exemple.fr" not in html
+    for enregistrement in Enregistrement.objects.all():
+        assert enregistrement.client_id not in html
+        assert enregistrement.request_id not in html
+        assert enregistrement.sujet not in html
+
+
+def test_another_persons_consultations_are_never_shown(http, jean, consultations):
+    claire = outils.personne("claire.asp", prestations=("ASP",))
+    ecrire(1, sujet=str(claire.demandeur.pseudonyme), reference_dossier="DOSSIER-CLAIRE")
+
+    html_claire = page(http, claire)
+    html_jean = page(http, jean)
+
+    assert "Consultations de vos données (1)" in html_claire
+    assert "DOSSIER-CLAIRE" in html_claire
+    for trace_de_jean in ("CANTINE-2026-0042", "Prime d'activité", "Mairie de test", "14 juillet 2026"):
+        assert trace_de_jean not in html_claire
+    assert "DOSSIER-CLAIRE" not in html_jean
+
+
+def test_a_person_never_consulted_sees_an_empty_list(http):
+    html = page(http, outils.personne("lea.sansdroit"))
+
+    assert "Aucune administration n'a consulté vos données." in html
+
+
+def test_an_account_without_a_job_seeker_file_is_told_so(http):
+    http.force_login(get_user_model().objects.create_user(username="agent", password="x" * 16))
+
+    html = unescape(http.get(PAGE).content.decode())
+
+    assert "Ce compte n'est relié à aucun dossier de demandeur d'emploi" in html
+
+
+def test_consultations_are_paginated(http, jean):
+    ecrire(30, sujet=str(jean.demandeur.pseudonyme))
+
+    premiere = page(http, jean)
+    seconde = unescape(http.get(PAGE + "?page=2").content.decode())
+
+    assert "Consultations de vos données (30)" in premiere
+    assert "<td>DOSSIER-29</td>" in premiere
+    assert "<td>DOSSIER-4</td>" not in premiere
+    assert "<td>DOSSIER-4</td>" in seconde
+    assert "<td>DOSSIER-29</td>" not in seconde
