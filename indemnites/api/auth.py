@@ -13,10 +13,16 @@ from indemnites.trafic import http as trafic
 REALM = 'Bearer realm="api-indemnites"'
 
 
-def _bearer_token(request: HttpRequest) -> str:
+def bearer_token(
+    request: HttpRequest, *, absent: str = "Fournissez un jeton d'accès dans l'en-tête Authorization: Bearer."
+) -> str:
+    """The bearer token of the Authorization header; never one from the URL (RFC 9700 §4.3.2: a token
+    in a URL ends up in logs and histories)."""
+    if "access_token" in request.GET:
+        raise JetonInvalide("Le jeton ne doit jamais figurer dans l'adresse : utilisez l'en-tête Authorization.")
     header = request.headers.get("Authorization", "")
     if not header:
-        raise JetonAbsent("Fournissez un jeton d'accès dans l'en-tête Authorization: Bearer.")
+        raise JetonAbsent(absent)
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise JetonInvalide("L'en-tête Authorization doit être de la forme « Bearer <jeton> ».")
@@ -56,7 +62,7 @@ class JetonPartenaire(AuthBase):
             raise
 
     def _authenticate(self, request: HttpRequest) -> JetonContexte:
-        jeton = jeton_lire(_bearer_token(request))
+        jeton = jeton_lire(bearer_token(request))
         if jeton is None:
             raise JetonInvalide("Jeton inconnu, expiré ou révoqué.")
         request.client_id_journal = jeton.client_id

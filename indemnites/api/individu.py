@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 from ninja.security.base import AuthBase
 from pydantic import Field
 
+from indemnites.api.auth import bearer_token
 from indemnites.api.schemas import IndemnisationOut, Probleme
 from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
 from indemnites.droits.selectors import Identite
@@ -39,16 +40,9 @@ class ParametreInvalide(ProblemError):
 
 
 def _bearer(request: HttpRequest) -> str:
-    if "access_token" in request.GET:
-        # RFC 9700 §4.3.2: a token in a URL ends up in logs and histories; it is never accepted.
-        raise JetonInvalide("Le jeton ne doit jamais figurer dans l'adresse : utilisez l'en-tête Authorization.")
-    header = request.headers.get("Authorization", "")
-    if not header:
-        raise JetonAbsent("Fournissez le jeton d'accès du demandeur d'emploi dans l'en-tête Authorization: Bearer.")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise JetonInvalide("L'en-tête Authorization doit être de la forme « Bearer <jeton> ».")
-    return token.strip()
+    return bearer_token(
+        request, absent="Fournissez le jeton d'accès du demandeur d'emploi dans l'en-tête Authorization: Bearer."
+    )
 
 
 class JetonIndividu(AuthBase):

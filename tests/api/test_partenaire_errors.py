@@ -142,7 +142,8 @@ def test_token_in_the_query_string_is_not_accepted(http, jeton_deux_champs):
         f"{DATA_URL}?access_token={jeton_deux_champs}", data=json.dumps(corps()), content_type="application/json"
     )
 
-    assert_problem(response, 401, "jeton-absent")
+    assert_problem(response, 401, "jeton-invalide")
+    assert "adresse" in response.json()["detail"]
 
 
 # --- 403: token without the scope, recipient not allowed -----------------------------------------
