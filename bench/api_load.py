@@ -822,8 +822,9 @@ def _run_config_locked(target: Target, persons: int, args: argparse.Namespace) -
         wrk_connections=args.wrk_connections,
     )
     pool: list[str] = prepared["pool"]
-    label = f"{target.label}-{persons}"
-    server = Gunicorn(target, args.workers, args.gunicorn_arg or [], BENCH_DIR / f"gunicorn-{label}.log")
+    key = _database_key(target, persons)  # ours while the lock is held: so is this log
+    log = BENCH_DIR / (f"gunicorn-{key}.log" if target.label == "sqlite" else f"gunicorn-{key}-{persons}.log")
+    server = Gunicorn(target, args.workers, args.gunicorn_arg or [], log)
     try:
         server.wait_ready()
         try:
