@@ -228,6 +228,10 @@ def _phase_journal(prefix: str) -> dict[str, Any]:
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         total = cursor.fetchone()[0]
         result: dict[str, Any] = {"total": total}
+        if any(field.name == "rang" for field in Enregistrement._meta.concrete_fields):
+            # Records are chained after the fact by a background sealer: how many still wait for it.
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE rang IS NULL")
+            result["unsealed"] = cursor.fetchone()[0]
         if prefix:
             cursor.execute(
                 f"SELECT COUNT(*), COUNT(DISTINCT request_id), "
@@ -298,6 +302,7 @@ class ConfigResult:
     wrk_journal: list[dict[str, int]] = field(default_factory=list)  # records and answers, per round
     rate: RateResult | None = None
     rate_journal: dict[str, int] = field(default_factory=dict)
+    sealing_backlog: dict[str, float] = field(default_factory=dict)
 
     @property
     def noop_rps(self) -> float:
@@ -578,20 +583,21 @@ end
 
 @dataclass
 class CpuSnapshot:
-    """CPU seconds so far: the whole machine (busy), gunicorn's workers, PostgreSQL's processes, our children."""
+    """CPU time so far (clock ticks): the whole machine (busy), each gunicorn worker and PostgreSQL process
+    by pid, and our own children (wrk) in seconds."""
 
     at: float
-    busy: float
-    workers: float
-    database: float
+    busy: int
+    workers: dict[int, int]
+    database: dict[int, int]
     children: float
 
     @classmethod
     def take(cls, server: Gunicorn) -> CpuSnapshot:
-        tick = os.sysconf("SC_CLK_TCK")
         cpu = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        busy = sum(cpu) - cpu[3] - cpu[4]  # all but idle and iowait
-        workers = database = 0
+        busy = sum(cpu[:8]) - cpu[3] - cpu[4]  # user … steal, without idle and iowait (guest is in user)
+        workers: dict[int, int] = {}
+        database: dict[int, int] = {}
         for stat in Path("/proc").glob("[0-9]*/stat"):
             try:
                 text = stat.read_text()
@@ -601,20 +607,28 @@ class CpuSnapshot:
             fields = rest.split()
             ticks = int(fields[11]) + int(fields[12])  # utime + stime
             if int(fields[1]) == server.process.pid:  # parent pid: a worker
-                workers += ticks
+                workers[int(stat.parent.name)] = ticks
             elif name == "postgres":
-                database += ticks
+                database[int(stat.parent.name)] = ticks
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return cls(time.monotonic(), busy / tick, workers / tick, database / tick, usage.ru_utime + usage.ru_stime)
+        return cls(time.monotonic(), busy, workers, database, usage.ru_utime + usage.ru_stime)
+
+    @staticmethod
+    def _delta(after: dict[int, int], before: dict[int, int]) -> int:
+        """A process that exited meanwhile takes its time with it: only the living are compared."""
+        return sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
+
+    def workers_seconds(self, before: CpuSnapshot) -> float:
+        return self._delta(self.workers, before.workers) / os.sysconf("SC_CLK_TCK")
 
     def cores_since(self, before: CpuSnapshot, own: float = 0.0) -> dict[str, float]:
         """Average cores used between two snapshots; `others` is what neither the stack nor the load used."""
+        tick = os.sysconf("SC_CLK_TCK")
         elapsed = self.at - before.at
-        workers = self.workers - before.workers
-        database = self.database - before.database
+        workers = self.workers_seconds(before)
+        database = self._delta(self.database, before.database) / tick
         generator = self.children - before.children + own
-        others = self.busy - before.busy - workers - database - generator
-        # Processes that exit between the snapshots take their CPU time with them: never below zero.
+        others = (self.busy - before.busy) / tick - workers - database - generator
         return {
             name: round(max(value, 0.0) / elapsed, 2)
             for name, value in (
@@ -624,6 +638,22 @@ class CpuSnapshot:
                 ("others", others),
             )
         }
+
+
+def _wait_sealed(target: Target, max_wait: float) -> dict[str, float]:
+    """The constant-rate run measures the steady state: the journal records wrk left unsealed are first
+    sealed by the background sealer (how many, and how long it took, are reported)."""
+    started = time.monotonic()
+    first = last = _run_phase(target, "_journal", "").get("unsealed", 0)
+    while last and time.monotonic() - started < max_wait:
+        time.sleep(1)
+        last = _run_phase(target, "_journal", "").get("unsealed", 0)
+    waited = round(time.monotonic() - started, 1)
+    if first:
+        print(
+            f"   journal : {first} enregistrements à sceller après wrk, {last} restants après {waited} s", flush=True
+        )
+    return {"unsealed_after_wrk": first, "unsealed_left": last, "seconds": waited}
 
 
 def _wait_quiet(server: Gunicorn, max_wait: float, threshold: float = 0.25) -> float:
@@ -645,7 +675,7 @@ def _wrk_measured(server: Gunicorn, path: str, script: str, threads: int, connec
     result = _wrk(server.base, path, script, threads, connections, seconds)
     after = CpuSnapshot.take(server)
     if result.requests:
-        result.server_cpu_us = round((after.workers - before.workers) / result.requests * 1e6)
+        result.server_cpu_us = round(after.workers_seconds(before) / result.requests * 1e6)
     result.cores = after.cores_since(before)
     return result
 
@@ -854,6 +884,7 @@ def _run_config_locked(target: Target, persons: int, args: argparse.Namespace) -
                 flush=True,
             )
         prefix = f"bench-{uuid.uuid4().hex[:12]}-"
+        result.sealing_backlog = _wait_sealed(target, max_wait=120)
         _wait_quiet(server, args.wait_quiet)
         result.rate = _rate_run(server, token, pool, args.rate, args.rate_duration, prefix)
         time.sleep(0.5)
@@ -863,12 +894,17 @@ def _run_config_locked(target: Target, persons: int, args: argparse.Namespace) -
             f"   {rate.rate:.0f} req/s pendant {rate.seconds:.0f} s : p50 {rate.p50_ms} ms, p95 {rate.p95_ms} ms, "
             f"p99 {rate.p99_ms} ms, max {rate.max_ms} ms, erreurs {rate.errors} {rate.error_kinds or ''}; "
             f"{_cores_text(rate.cores)} ; journal {result.rate_journal.get('rows')} enregistrements pour "
-            f"{rate.sent} requêtes ({result.rate_journal.get('distinct')} request ids distincts)",
+            f"{rate.sent} requêtes ({result.rate_journal.get('distinct')} request ids distincts"
+            f"{_unsealed_text(result.rate_journal)})",
             flush=True,
         )
     finally:
         server.stop()
     return result
+
+
+def _unsealed_text(journal: dict[str, int]) -> str:
+    return f", {journal['unsealed']} pas encore scellés" if "unsealed" in journal else ""
 
 
 def _cores_text(cores: dict[str, float]) -> str:
@@ -895,9 +931,9 @@ def _journal_text(result: ConfigResult) -> str:
 
 def _table(results: list[ConfigResult], rate: float) -> str:
     lines = [
-        "| base | personnes | no-op req/s | appel complet req/s | ratio "
+        "| base | personnes | no-op req/s | appel complet req/s | ratio | CPU µs/requête no-op / complet "
         f"| p50 / p95 / p99 / max à {rate:.0f} req/s (ms) | erreurs | journal |",
-        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for r in results:
         rate_result = r.rate
@@ -909,7 +945,9 @@ def _table(results: list[ConfigResult], rate: float) -> str:
             else "-"
         )
         lines.append(
-            f"| {r.database} | {r.persons:,} | {r.noop_rps:,.0f} | {r.full_rps:,.0f} | {r.ratio:.0%} | {lat} "
+            f"| {r.database} | {r.persons:,} | {r.noop_rps:,.0f} | {r.full_rps:,.0f} | {r.ratio:.0%} "
+            f"| {_median([w.server_cpu_us for w in r.noop]):,.0f} / {_median([w.server_cpu_us for w in r.full]):,.0f} "
+            f"| {lat} "
             f"| {errors} | {_journal_text(r)} |".replace(",", " ")
         )
     return "\n".join(lines)

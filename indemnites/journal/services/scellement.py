@@ -11,6 +11,7 @@ first request the process serves, with the optional checkpoint schedule; the jou
 """
 
 import logging
+import random
 import threading
 import time
 from typing import Any
@@ -72,14 +73,27 @@ def _tete_creer(cursor: Any, journal: str) -> None:
     )
 
 
+# The sealer runs in a thread of processes that serve requests: it hands the interpreter lock back every
+# few dozen records, so a request never waits behind a whole round (a few milliseconds of Python).
+PAR_MORCEAU = 25
+
+
+def _ceder() -> None:
+    time.sleep(0)
+
+
 def _a_sceller(journal: str, limite: int) -> list[tuple[Any, ...]]:
     table = MODELES[journal]._meta.db_table
     colonnes = [horodatage_sql() if nom == "horodatage" else nom for nom in CHAMPS[journal]]
+    lignes: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, {', '.join(colonnes)} FROM {table} WHERE rang IS NULL ORDER BY id LIMIT %s", [limite]
         )
-        return cursor.fetchall()
+        while morceau := cursor.fetchmany(PAR_MORCEAU):
+            lignes.extend(morceau)
+            _ceder()
+    return lignes
 
 
 def _chainer(journal: str, tete: tuple[int, str], lignes: list[tuple[Any, ...]]) -> list[list[Any]]:
@@ -94,6 +108,8 @@ def _chainer(journal: str, tete: tuple[int, str], lignes: list[tuple[Any, ...]])
         empreinte = domain.empreinte_chainer(precedente, rang, domain.empreinte_contenu(journal, valeurs))
         scelles.append([rang, valeurs[_HABILITATION] if journal == ACCES else "", precedente, empreinte, identifiant])
         precedente = empreinte
+        if len(scelles) % PAR_MORCEAU == 0:
+            _ceder()
     return scelles
 
 
@@ -151,10 +167,15 @@ def _ecrire(journal: str, scelles: list[list[Any]]) -> None:
     )
     if journal != ACCES:
         scelles = [[r, p, e, i] for r, _, p, e, i in scelles]
+    ecrits = 0
     with connection.cursor() as cursor:
-        cursor.executemany(sql, scelles)
-        if cursor.rowcount != len(scelles):  # cannot happen behind the head's compare-and-set: never leave a gap
-            raise DatabaseError(f"scellement incomplet : {cursor.rowcount} sur {len(scelles)}")
+        for debut in range(0, len(scelles), PAR_MORCEAU):
+            cursor.executemany(sql, scelles[debut : debut + PAR_MORCEAU])
+            ecrits += cursor.rowcount
+            if connection.vendor == "postgresql":  # SQLite: the write lock is held, a request would wait on it
+                _ceder()
+    if ecrits != len(scelles):  # cannot happen behind the head's compare-and-set: never leave a gap
+        raise DatabaseError(f"scellement incomplet : {ecrits} sur {len(scelles)}")
 
 
 def journaux_sceller(*, journaux: tuple[str, ...] = JOURNAUX) -> int:
@@ -198,7 +219,7 @@ def _boucle() -> None:
     intervalle = settings.JOURNAL_SEAL_INTERVAL_SECONDS
     dernier_point = time.monotonic()
     while True:
-        time.sleep(intervalle)
+        time.sleep(intervalle * random.uniform(0.8, 1.2))  # the processes' rounds drift apart
         points = settings.JOURNAL_CHECKPOINT_INTERVAL_MINUTES * 60
         signer = bool(points) and time.monotonic() - dernier_point >= points
         if signer:
