@@ -101,7 +101,8 @@ def attente_maximale(etats: list[Etat], maintenant: float) -> int:
 def seuil_personnes(volume_journalier: int | None, *, marge: float, defaut: int) -> int:
     """Distinct persons a client may ask about per day before its usage is abnormal."""
     volume = volume_journalier if volume_journalier else defaut
-    return max(1, math.ceil(volume * marge))
+    # Rounded before the ceiling: 1 × 1.0000000000000002 is one person, float noise must not make it two.
+    return max(1, math.ceil(round(volume * marge, 6)))
 
 
 def cle_adresse(adresse: str) -> str:
