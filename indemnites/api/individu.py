@@ -152,7 +152,9 @@ class UserInfo(Schema):
     sub: str = Field(description="Identifiant pseudonyme du demandeur d'emploi, stable pour ce service.")
     given_name: str | None = Field(None, description="Prénom (portée profile).")
     family_name: str | None = Field(None, description="Nom de naissance (portée profile).")
-    gender: str | None = Field(None, description="Civilité (portée profile), quand le registre la connaît.")
+    gender: str | None = Field(
+        None, description="`male` ou `female` (portée profile), quand le registre connaît le sexe de la personne."
+    )
     email: str | None = Field(None, description="Adresse électronique (portée email).")
 
 

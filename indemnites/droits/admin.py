@@ -14,7 +14,7 @@ class DemandeurEmploiAdmin(admin.ModelAdmin):
     # The NIR hash is never shown: it is useless to a person and only helps an attacker.
     list_display = ("identifiant", "nom_naissance", "prenom", "date_naissance", "pseudonyme")
     search_fields = ("identifiant", "nom_naissance")
-    fields = ("identifiant", "nom_naissance", "prenom", "date_naissance", "email", "pseudonyme")
+    fields = ("identifiant", "nom_naissance", "prenom", "date_naissance", "sexe", "email", "pseudonyme")
     readonly_fields = ("pseudonyme",)
     inlines = [DroitInline]
 

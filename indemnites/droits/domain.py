@@ -24,6 +24,11 @@ class Prestation(StrEnum):
     RSA = "RSA"  # revenu de solidarité active
 
 
+class Sexe(StrEnum):
+    MASCULIN = "M"
+    FEMININ = "F"
+
+
 class Organisme(StrEnum):
     FRANCE_TRAVAIL = "France Travail"
     CAF = "CAF"
@@ -94,6 +99,12 @@ def nir_valide(nir: str) -> bool:
     return nir_cle(nir[:13]) == int(nir[13:])
 
 
+def sexe_du_nir(nir: str) -> Sexe:
+    """The NIR's first digit: 1 and 2 for a person born in France, 3 and 4 for one born abroad whose
+    registration is under way, 7 and 8 for a temporary number; odd is male, even is female."""
+    return Sexe.MASCULIN if int(nir[0]) % 2 else Sexe.FEMININ
+
+
 def nir_hacher(nir: str, pepper: str) -> str:
     """The NIR is kept only as this keyed hash (HMAC-SHA256 over its 13 first characters)."""
     return hmac.new(pepper.encode(), nir_normaliser(nir)[:13].encode(), hashlib.sha256).hexdigest()
@@ -144,7 +155,10 @@ COLONNES_IMPORT = (
     "date_debut",
     "date_fin",
     "reference",
+    "sexe",
 )
+# Columns a CSV header may leave out: files written before they existed stay valid.
+COLONNES_FACULTATIVES = ("sexe",)
 COLONNES_OBLIGATOIRES = (
     "nom_naissance",
     "prenom",
@@ -155,7 +169,7 @@ COLONNES_OBLIGATOIRES = (
     "reference",
 )
 # What describes the person rather than the right: the same on every line of one person.
-COLONNES_PERSONNE = ("identifiant", "nir", "nom_naissance", "prenom", "date_naissance", "email")
+COLONNES_PERSONNE = ("identifiant", "nir", "nom_naissance", "prenom", "date_naissance", "email", "sexe")
 LIBELLES = {
     "identifiant": "identifiant",
     "nir": "NIR",
@@ -163,6 +177,7 @@ LIBELLES = {
     "prenom": "prénom",
     "date_naissance": "date de naissance",
     "email": "adresse électronique",
+    "sexe": "sexe",
 }
 # The models' max_length (a test checks they agree): PostgreSQL refuses longer values, SQLite would keep them.
 LONGUEURS_MAX = {"identifiant": 64, "nom_naissance": 100, "prenom": 100, "email": 254, "reference": 64}
@@ -171,6 +186,7 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NOM_DE_COLONNE_PATTERN = re.compile(r"^[a-z_]{1,40}$")
 PRESTATIONS = {prestation.value: prestation for prestation in Prestation}
 ORGANISMES = {organisme.value: organisme for organisme in Organisme}
+SEXES = {sexe.value: sexe for sexe in Sexe}
 
 Code = TypeVar("Code", Prestation, Organisme)
 
@@ -198,6 +214,7 @@ class LigneDroit:
     date_debut: date
     date_fin: date | None
     reference: str
+    sexe: Sexe | None = None  # given by the file, or read from the NIR
 
 
 def nom_affichable(colonne: str, rang: int) -> str:
@@ -209,7 +226,9 @@ def nom_affichable(colonne: str, rang: int) -> str:
 def entete_anomalie(entete: Sequence[str]) -> str | None:
     """A CSV header names every documented column once and nothing else: a misspelt `date_fin` must
     not silently leave every right open."""
-    manquantes = [colonne for colonne in COLONNES_IMPORT if colonne not in entete]
+    manquantes = [
+        colonne for colonne in COLONNES_IMPORT if colonne not in entete and colonne not in COLONNES_FACULTATIVES
+    ]
     inconnues = [
         nom_affichable(colonne, rang) for rang, colonne in enumerate(entete, 1) if colonne not in COLONNES_IMPORT
     ]
@@ -221,7 +240,11 @@ def entete_anomalie(entete: Sequence[str]) -> str | None:
     ]
     if not problemes:
         return None
-    return f"En-tête invalide (colonnes {' ; '.join(problemes)}). Colonnes attendues : {', '.join(COLONNES_IMPORT)}."
+    attendues = [colonne for colonne in COLONNES_IMPORT if colonne not in COLONNES_FACULTATIVES]
+    return (
+        f"En-tête invalide (colonnes {' ; '.join(problemes)}). Colonnes attendues : {', '.join(attendues)} "
+        f"(facultatives : {', '.join(COLONNES_FACULTATIVES)})."
+    )
 
 
 def champs_csv_lire(entete: Sequence[str], champs: Sequence[str]) -> dict[str, str] | list[Anomalie]:
@@ -266,6 +289,7 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
         anomalies.append(_organisme_incompatible(prestation, organisme))
     if debut and fin and fin < debut:
         anomalies.append(Anomalie("date_fin", "fin-avant-debut", "La date de fin précède la date de début."))
+    sexe = _sexe_lire(texte["sexe"], nir, anomalies)
     if anomalies or not (naissance and debut and prestation and organisme):
         return anomalies
     return LigneDroit(
@@ -280,6 +304,7 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
         date_debut=debut,
         date_fin=fin,
         reference=texte["reference"],
+        sexe=sexe,
     )
 
 
@@ -318,6 +343,20 @@ def _nir_lire(brut: str, anomalies: list[Anomalie]) -> str | None:
         message = "Le NIR doit compter 15 caractères : sexe, année, mois, département, commune, ordre et clé."
         anomalies.append(Anomalie("nir", "nir-format", message))
     return None
+
+
+def _sexe_lire(brut: str, nir: str | None, anomalies: list[Anomalie]) -> Sexe | None:
+    """M or F, or nothing; the NIR tells it when the file does not, and must agree when both do."""
+    du_nir = sexe_du_nir(nir) if nir else None
+    if not brut:
+        return du_nir
+    sexe = SEXES.get(brut.upper())
+    if sexe is None:
+        anomalies.append(Anomalie("sexe", "sexe-inconnu", "Valeur inconnue : attendu M, F ou vide."))
+    elif du_nir and sexe != du_nir:
+        message = "Le sexe ne correspond pas au premier chiffre du NIR (impair : M, pair : F)."
+        anomalies.append(Anomalie("sexe", "sexe-incoherent", message))
+    return sexe
 
 
 def _date_lire(texte: Mapping[str, str], colonne: str, anomalies: list[Anomalie]) -> date | None:

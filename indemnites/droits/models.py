@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from indemnites.core.models import TimestampedModel
-from indemnites.droits.domain import Organisme, Prestation
+from indemnites.droits.domain import Organisme, Prestation, Sexe
 
 
 class DemandeurEmploi(TimestampedModel):
@@ -17,6 +17,10 @@ class DemandeurEmploi(TimestampedModel):
     prenom = models.CharField("prénom", max_length=100)
     date_naissance = models.DateField("date de naissance")
     email = models.EmailField(blank=True)
+    # Given by the import file or read from the NIR; empty when neither says (a person known by identifiant only).
+    sexe = models.CharField(
+        max_length=1, choices=[(Sexe.MASCULIN.value, "masculin"), (Sexe.FEMININ.value, "féminin")], blank=True
+    )
     # The job seeker's login account (connected mode), when they have one.
     utilisateur = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="demandeur"

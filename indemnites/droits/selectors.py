@@ -64,16 +64,17 @@ class Profil:
     prenom: str
     nom: str
     email: str
+    sexe: str  # M, F, or empty when the registry does not know it
 
 
 def profil_lire(*, utilisateur_id: int) -> Profil | None:
     """The registry's person behind a login account, or None when the account is no job seeker's."""
     ligne = (
         DemandeurEmploi.objects.filter(utilisateur_id=utilisateur_id)
-        .values_list("pseudonyme", "prenom", "nom_naissance", "email")
+        .values_list("pseudonyme", "prenom", "nom_naissance", "email", "sexe")
         .first()
     )
     if ligne is None:
         return None
-    pseudonyme, prenom, nom, email = ligne
-    return Profil(pseudonyme=str(pseudonyme), prenom=prenom, nom=nom, email=email)
+    pseudonyme, prenom, nom, email, sexe = ligne
+    return Profil(pseudonyme=str(pseudonyme), prenom=prenom, nom=nom, email=email, sexe=sexe)

@@ -20,10 +20,8 @@ SCOPES_INDIVIDU = ("openid", "profile", "email", SCOPE_INDIVIDU, *sorted(SCOPES_
 SCOPES_USERINFO = frozenset({"openid", SCOPE_INDIVIDU})
 
 # Claims of the id_token and of userinfo, and the scope each one needs (OpenID Connect Core §5.4).
-# `gender` (profile) joins them once the registry records the person's civility: the consent page
-# must not list data that is never sent.
 CLAIMS_PAR_SCOPE = {
-    "profile": ("given_name", "family_name"),
+    "profile": ("given_name", "family_name", "gender"),
     "email": ("email",),
 }
 
@@ -38,6 +36,21 @@ LIBELLES_DONNEES = {
     "beneficiairePrestationSolidarite": "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)",
     "beneficiaireAssuranceChomage": "Si vous percevez une allocation d'assurance chômage (ARE ou ASP)",
 }
+
+# The registry's sex (M/F) as OpenID Connect spells `gender`; unknown means the claim is left out.
+GENRES = {"M": "male", "F": "female"}
+
+
+def identite_claims(*, pseudonyme: str, prenom: str, nom: str, email: str, sexe: str) -> dict[str, str]:
+    """Every identity claim of a person, before the scopes filter them."""
+    return {
+        "sub": pseudonyme,
+        "given_name": prenom,
+        "family_name": nom,
+        "gender": GENRES.get(sexe, ""),
+        "email": email,
+    }
+
 
 # `realm` as historical France Travail clients send it, and the grants each realm accepts.
 GRANTS_PAR_REALM = {

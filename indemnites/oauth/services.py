@@ -1,7 +1,7 @@
 """Creating clients. The secret is returned once, in clear, and stored only as a hash."""
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +23,7 @@ from indemnites.oauth.domain import (
     claims_filtrer,
     code_empreinte,
     donnees_demandees,
+    identite_claims,
 )
 from indemnites.oauth.models import AccessToken, Application, Consentement, Decision, Grant, IDToken, RefreshToken
 
@@ -318,8 +319,7 @@ def profil_consulter(*, trace: Trace, utilisateur_id: int, scopes: frozenset[str
         if profil is None:
             acces_enregistrer(trace=replace(trace, resultat=IndividuInconnu.code, statut=404))
         else:
-            identite = {"sub": profil.pseudonyme, "given_name": profil.prenom, "family_name": profil.nom}
-            claims = claims_filtrer({**identite, "email": profil.email}, scopes)
+            claims = claims_filtrer(identite_claims(**asdict(profil)), scopes)
             acces_enregistrer(trace=replace(trace, sujet=profil.pseudonyme, champs=tuple(claims)))
     if profil is None:
         raise IndividuInconnu("Aucun demandeur d'emploi ne correspond à ce compte.")

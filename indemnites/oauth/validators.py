@@ -10,6 +10,7 @@ clients allowed one, and the id_token's `sub` is the person's pseudonym.
 import base64
 import binascii
 import json
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -18,7 +19,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
 from indemnites.droits.selectors import profil_lire
-from indemnites.oauth.domain import code_empreinte
+from indemnites.oauth.domain import CLAIMS_PAR_SCOPE, code_empreinte, identite_claims
 from indemnites.oauth.models import AccessToken, Grant, RefreshToken
 from indemnites.oauth.services import client_secret_precedent_verifier, code_reutilise_revoquer
 
@@ -116,16 +117,10 @@ class Validateur(OAuth2Validator):
         profil = profil_lire(utilisateur_id=request.user.pk)
         if profil is None:
             return {}
-        claims = {
-            "sub": profil.pseudonyme,
-            "given_name": profil.prenom,
-            "family_name": profil.nom,
-            "email": profil.email,
-        }
-        return {nom: valeur for nom, valeur in claims.items() if valeur}
+        return {nom: valeur for nom, valeur in identite_claims(**asdict(profil)).items() if valeur}
 
     def get_discovery_claims(self, request: Any) -> list[str]:
-        return ["sub", "given_name", "family_name", "email"]
+        return ["sub", *(claim for claims in CLAIMS_PAR_SCOPE.values() for claim in claims)]
 
 
 def _code_origine(request: Any, source_refresh_token: Any) -> str:

@@ -219,6 +219,7 @@ class TestUserinfo:
             "sub": str(jean.demandeur.pseudonyme),
             "given_name": "Jean",
             "family_name": "MARTIN",
+            "gender": "male",
             "email": "jean.are@exemple.fr",
         }
 
@@ -226,7 +227,14 @@ class TestUserinfo:
         response = http.get(USERINFO_URL, {"schema": "openid"}, **bearer(jeton_individu))
 
         assert response.status_code == 200
-        assert set(response.json()) == {"sub", "given_name", "family_name", "email"}
+        assert set(response.json()) == {"sub", "given_name", "family_name", "gender", "email"}
+
+    def test_gender_is_female_for_a_woman_and_left_out_when_the_registry_does_not_know_it(self, http, client_individu):
+        for identifiant, sexe, attendu in (("claire.asp", "F", "female"), ("sans.sexe", "", None)):
+            personne = outils.personne(identifiant, sexe=sexe)
+            token = outils.jetons(http, client_individu, personne, scope="openid profile")["access_token"]
+
+            assert http.get(USERINFO_URL, **bearer(token)).json().get("gender") == attendu
 
     def test_other_schema_is_refused(self, http, jeton_individu):
         response = http.get(USERINFO_URL, {"schema": "autre"}, **bearer(jeton_individu))
@@ -259,7 +267,7 @@ class TestUserinfo:
         trace = Enregistrement.objects.order_by("-id").first()
         assert trace.mode == Mode.INDIVIDU
         assert trace.sujet == str(jean.demandeur.pseudonyme)
-        assert trace.champs == "sub,given_name,family_name,email"
+        assert trace.champs == "sub,given_name,family_name,gender,email"
 
     def test_client_credentials_token_is_refused(self, http, partenaire, jeton):
         assert_refus(

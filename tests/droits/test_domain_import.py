@@ -7,6 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from indemnites.droits.domain import (
+    COLONNES_FACULTATIVES,
     COLONNES_IMPORT,
     COLONNES_PERSONNE,
     LONGUEURS_MAX,
@@ -15,6 +16,7 @@ from indemnites.droits.domain import (
     LigneDroit,
     Organisme,
     Prestation,
+    Sexe,
     champs_csv_lire,
     entete_anomalie,
     ligne_droit_lire,
@@ -25,6 +27,7 @@ from indemnites.droits.domain import (
     objet_json_lire,
     personne_ecarts,
     reference_en_double,
+    sexe_du_nir,
 )
 
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31))
@@ -37,7 +40,7 @@ texte = st.text(
 def nirs13(draw: st.DrawFn) -> str:
     departement = draw(st.sampled_from([f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"]))
     return (
-        draw(st.sampled_from("12"))
+        draw(st.sampled_from("123478"))
         + draw(st.from_regex(r"[0-9]{2}", fullmatch=True))
         + draw(st.from_regex(r"0[1-9]|1[0-2]", fullmatch=True))
         + departement
@@ -57,6 +60,7 @@ def lignes_valides(draw: st.DrawFn) -> dict[str, str]:
     fin = draw(st.none() | st.integers(0, 5000).map(lambda jours: debut + timedelta(days=jours)))
     identifiant = draw(st.none() | texte)
     nir = draw(st.none() | nirs13().map(nir_complet)) if identifiant else nir_complet(draw(nirs13()))
+    sexes = ["", sexe_du_nir(nir).value.lower(), sexe_du_nir(nir).value] if nir else ["", "M", "F", "m", "f"]
     return {
         "identifiant": identifiant or "",
         "nir": nir or "",
@@ -69,6 +73,7 @@ def lignes_valides(draw: st.DrawFn) -> dict[str, str]:
         "date_debut": debut.isoformat(),
         "date_fin": fin.isoformat() if fin else "",
         "reference": draw(texte),
+        "sexe": draw(st.sampled_from(sexes)),
     }
 
 
@@ -89,6 +94,45 @@ def test_any_line_built_from_valid_values_is_read_back(valeurs):
     assert resultat.date_debut.isoformat() == valeurs["date_debut"]
     assert (resultat.date_fin.isoformat() if resultat.date_fin else "") == valeurs["date_fin"]
     assert resultat.reference == valeurs["reference"]
+    du_nir = sexe_du_nir(resultat.nir) if resultat.nir else None
+    assert resultat.sexe == (Sexe(valeurs["sexe"].upper()) if valeurs["sexe"] else du_nir)
+
+
+@pytest.mark.parametrize(
+    ("premier_chiffre", "sexe"),
+    [
+        ("1", Sexe.MASCULIN),
+        ("2", Sexe.FEMININ),
+        ("3", Sexe.MASCULIN),
+        ("4", Sexe.FEMININ),
+        ("7", Sexe.MASCULIN),
+        ("8", Sexe.FEMININ),
+    ],
+)
+def test_the_nir_first_digit_tells_the_sex(premier_chiffre, sexe):
+    assert sexe_du_nir(f"{premier_chiffre}850578006084") == sexe
+
+
+@given(lignes_valides())
+def test_without_a_sex_column_the_nir_tells_it(valeurs):
+    resultat = ligne_droit_lire(valeurs | {"sexe": ""})
+
+    assert isinstance(resultat, LigneDroit)
+    assert resultat.sexe == (sexe_du_nir(resultat.nir) if resultat.nir else None)
+
+
+@given(lignes_valides(), nirs13())
+def test_a_sex_the_nir_contradicts_is_refused(valeurs, nir13):
+    contraire = Sexe.FEMININ if sexe_du_nir(nir13) == Sexe.MASCULIN else Sexe.MASCULIN
+
+    resultat = ligne_droit_lire(valeurs | {"nir": nir_complet(nir13), "sexe": contraire.value})
+
+    assert regles(resultat) == {("sexe", "sexe-incoherent")}
+
+
+@pytest.mark.parametrize("brut", ["H", "X", "homme", "1", "Mme", "M."])
+def test_an_unknown_sex_is_refused(brut):
+    assert regles(ligne_droit_lire(valeurs_minimales() | {"sexe": brut})) == {("sexe", "sexe-inconnu")}
 
 
 @given(lignes_valides())
@@ -209,7 +253,14 @@ def test_a_header_may_list_the_columns_in_any_order(entete):
     assert entete_anomalie(entete) is None
 
 
-@given(st.sampled_from(COLONNES_IMPORT), st.permutations(COLONNES_IMPORT))
+@given(st.sampled_from(COLONNES_FACULTATIVES), st.permutations(COLONNES_IMPORT))
+def test_a_header_may_leave_out_an_optional_column(facultative, entete):
+    assert entete_anomalie([colonne for colonne in entete if colonne != facultative]) is None
+
+
+@given(
+    st.sampled_from([c for c in COLONNES_IMPORT if c not in COLONNES_FACULTATIVES]), st.permutations(COLONNES_IMPORT)
+)
 def test_a_header_missing_a_column_names_it(manquante, entete):
     message = entete_anomalie([colonne for colonne in entete if colonne != manquante])
 

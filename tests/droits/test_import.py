@@ -33,6 +33,7 @@ def ligne(**valeurs: str) -> dict[str, str]:
         "date_debut": "2024-01-01",
         "date_fin": "",
         "reference": "R1",
+        "sexe": "",
     } | valeurs
 
 
@@ -202,6 +203,31 @@ def test_a_line_without_nir_keeps_the_registered_nir(fichier, tmp_path):
     assert DemandeurEmploi.objects.get(identifiant="jean.are").nir_hash == nir_hacher(NIR_JEAN, settings.NIR_PEPPER)
 
 
+def test_the_sex_is_read_from_the_nir(fichier):
+    importer(fichier)
+
+    assert dict(DemandeurEmploi.objects.values_list("identifiant", "sexe")) == {"jean.are": "M", "claire.asp": "F"}
+
+
+def test_the_sex_column_tells_it_for_a_person_without_nir_and_a_later_line_without_it_keeps_it(tmp_path):
+    importer(csv_ecrire(tmp_path / "avec.csv", [ligne(nir="", sexe="m", reference="S1")]))
+    assert DemandeurEmploi.objects.get(identifiant="jean.are").sexe == "M"
+
+    sortie = importer(csv_ecrire(tmp_path / "sans.csv", [ligne(nir="", reference="S2")]))
+
+    assert DemandeurEmploi.objects.get(identifiant="jean.are").sexe == "M"
+    assert "Personnes créées : 0, modifiées : 0." in sortie
+
+
+def test_a_file_written_before_the_sex_column_still_imports(tmp_path):
+    sans_sexe = tuple(colonne for colonne in COLONNES_IMPORT if colonne != "sexe")
+
+    sortie = importer(csv_ecrire(tmp_path / "ancien.csv", [ligne(), claire(reference="R2")], entete=sans_sexe))
+
+    assert "Lignes lues : 2, écrites : 2, rejetées : 0." in sortie
+    assert DemandeurEmploi.objects.get(identifiant="claire.asp").sexe == "F"
+
+
 def test_a_nir_registered_for_someone_else_is_refused(demandeur, tmp_path):
     demandeur(identifiant="jean.are", nir=NIR_JEAN)
     avant = registre()
@@ -232,6 +258,8 @@ def test_a_nir_registered_for_someone_else_is_refused(demandeur, tmp_path):
         ({"identifiant": "", "nir": ""}, "identifiant", "identite-manquante"),
         ({"email": "jean-at-example.org"}, "email", "email-invalide"),
         ({"reference": "R" * (LONGUEURS_MAX["reference"] + 1)}, "reference", "valeur-trop-longue"),
+        ({"sexe": "H"}, "sexe", "sexe-inconnu"),
+        ({"sexe": "F"}, "sexe", "sexe-incoherent"),
     ],
 )
 def test_each_rule_refuses_the_line_and_names_it(tmp_path, valeurs, colonne, regle):
@@ -275,6 +303,7 @@ def test_a_reference_repeated_after_an_invalid_line_is_still_a_duplicate(tmp_pat
         ({"prenom": "Jeanne"}, "prenom"),
         ({"date_naissance": "1985-05-13"}, "date_naissance"),
         ({"email": "jean@example.org"}, "email"),
+        ({"nir": "", "sexe": "M"}, "nir"),
     ],
 )
 def test_lines_of_one_person_must_agree(tmp_path, valeurs, colonne):
@@ -313,11 +342,11 @@ def test_one_nir_cannot_name_two_persons(tmp_path):
 def test_a_csv_line_with_too_many_fields(tmp_path):
     path = csv_ecrire(tmp_path / "droits.csv", [ligne()])
     with path.open("a", encoding="utf-8") as fichier:
-        fichier.write("claire.asp,,BERNARD,Claire,1990-06-03,,ASP,France Travail,2024-01-01,,R2,en trop\n")
+        fichier.write("claire.asp,,BERNARD,Claire,1990-06-03,,ASP,France Travail,2024-01-01,,R2,F,en trop\n")
 
     sortie = refuser(path)
 
-    assert "Ligne 3 : La ligne compte 12 champ(s), l'en-tête 11. [nombre-de-champs]" in sortie
+    assert "Ligne 3 : La ligne compte 13 champ(s), l'en-tête 12. [nombre-de-champs]" in sortie
 
 
 def test_a_header_missing_a_column_is_one_error_and_nothing_is_read(tmp_path):

@@ -52,7 +52,7 @@ class Personne:
     utilisateur: Any
 
 
-def personne(identifiant: str = "jean.are", prestations: tuple[str, ...] = ("ARE",)) -> Personne:
+def personne(identifiant: str = "jean.are", prestations: tuple[str, ...] = ("ARE",), sexe: str = "M") -> Personne:
     """A job seeker of the registry with rights open today and a login account."""
     utilisateur = get_user_model().objects.create_user(username=identifiant, password=MOT_DE_PASSE)
     demandeur = DemandeurEmploi.objects.create(
@@ -61,6 +61,7 @@ def personne(identifiant: str = "jean.are", prestations: tuple[str, ...] = ("ARE
         prenom="Jean",
         date_naissance=date(1985, 5, 12),
         email=f"{identifiant}@exemple.fr",
+        sexe=sexe,
         utilisateur=utilisateur,
     )
     organismes = {"ARE": "France Travail", "ASP": "France Travail", "ASS": "France Travail", "RSA": "CAF"}

@@ -122,6 +122,7 @@ def test_authorisation_is_recorded_with_who_which_client_which_data_and_when(htt
         "sub",
         "given_name",
         "family_name",
+        "gender",
         "email",
         "beneficiairePrestationSolidarite",
         "beneficiaireAssuranceChomage",

@@ -11,6 +11,7 @@ from indemnites.oauth.domain import (
     code_empreinte,
     description_oauth,
     donnees_demandees,
+    identite_claims,
     pkce_erreur,
     realm_erreur,
 )
@@ -58,19 +59,21 @@ def test_data_listed_for_consent_are_exactly_what_the_scopes_and_grant_release(s
 
     assert ("sub" in donnees) is bool(scopes & {"openid", "api_peconnect-individuv1"})
     assert ("email" in donnees) is ("email" in scopes)
-    assert ("given_name" in donnees) is ("profile" in scopes)
+    assert ("given_name" in donnees) is ("gender" in donnees) is ("profile" in scopes)
     indemnisation = {"api_peconnect-indemnisationsv1", "indemnisation"} <= scopes
     assert {d for d in donnees if d in CHAMPS} == (set(champs) if indemnisation else set())
 
 
 def test_userinfo_keeps_only_the_claims_the_scopes_allow_and_no_empty_one():
-    claims = {"sub": "p", "given_name": "Jean", "family_name": "MARTIN", "email": ""}
+    claims = identite_claims(pseudonyme="p", prenom="Jean", nom="MARTIN", email="", sexe="M")
 
     assert claims_filtrer(claims, {"openid", "profile", "email"}) == {
         "sub": "p",
         "given_name": "Jean",
         "family_name": "MARTIN",
+        "gender": "male",
     }
+    assert "gender" not in claims_filtrer({**claims, "gender": ""}, {"openid", "profile"})
     assert claims_filtrer(claims, {"api_peconnect-indemnisationsv1", "indemnisation"}) == {}
 
 

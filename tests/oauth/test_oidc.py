@@ -54,6 +54,7 @@ def test_discovery_announces_only_what_the_server_accepts(decouverte):
     assert set(decouverte["token_endpoint_auth_methods_supported"]) == {"client_secret_post", "client_secret_basic"}
     assert set(outils.SCOPES.split()) <= set(decouverte["scopes_supported"])
     assert decouverte["authorization_response_iss_parameter_supported"] is True
+    assert decouverte["claims_supported"] == ["email", "family_name", "gender", "given_name", "sub"]
 
 
 def test_every_endpoint_of_the_discovery_document_answers(http, decouverte):
@@ -82,6 +83,7 @@ def test_id_token_carries_the_claims_the_scopes_allow(reponse, jwks):
 
     assert claims["given_name"] == "Jean"
     assert claims["family_name"] == "MARTIN"
+    assert claims["gender"] == "male"
     assert claims["email"] == "jean.are@exemple.fr"
 
 
@@ -91,7 +93,7 @@ def test_id_token_omits_the_claims_of_scopes_not_asked(http, client_individu, je
     claims = jwt.decode(reponse["id_token"], jwks).claims
 
     assert claims["sub"] == str(jean.demandeur.pseudonyme)
-    assert not {"given_name", "family_name", "email"} & set(claims)
+    assert not {"given_name", "family_name", "gender", "email"} & set(claims)
 
 
 def test_sub_is_the_pseudonym_never_the_account_key_or_identifiant(reponse, jean):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
-from indemnites.droits.domain import Organisme, Prestation, nir_cle, nir_hacher
+from indemnites.droits.domain import Organisme, Prestation, nir_cle, nir_hacher, sexe_du_nir
 from indemnites.droits.models import DemandeurEmploi, Droit
 
 M = TypeVar("M", bound=models.Model)
@@ -155,6 +155,7 @@ def _demandeur_enregistrer(persona: Persona) -> DemandeurEmploi:
         "prenom": persona.prenom,
         "date_naissance": persona.naissance,
         "email": f"{(persona.identifiant or persona.prenom).lower()}@demo.invalid",
+        "sexe": sexe_du_nir(persona.nir).value,
     }
     return _upsert(DemandeurEmploi, lookup, valeurs)
 
