@@ -28,6 +28,14 @@ def test_every_persona_with_an_identifiant_gets_a_login_account():
     assert all(demandeur.utilisateur.check_password(DEMO_MOT_DE_PASSE) for demandeur in lies)
 
 
+def test_personas_carry_the_sex_of_their_nir_for_the_gender_claim():
+    charger()
+
+    sexes = dict(DemandeurEmploi.objects.values_list("prenom", "sexe"))
+    assert (sexes["Jean"], sexes["Claire"], sexes["Karim"]) == ("M", "F", "M")
+    assert set(sexes.values()) == {"M", "F"}
+
+
 def test_the_output_gives_the_demo_login_and_clients():
     sortie = charger()
 

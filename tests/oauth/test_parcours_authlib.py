@@ -119,6 +119,7 @@ def test_authorize_login_consent_token_id_token_userinfo_indemnisation(live_serv
     assert userinfo.status_code == 200
     assert userinfo.json()["sub"] == id_token.claims["sub"]
     assert userinfo.json()["family_name"] == "MARTIN"
+    assert userinfo.json()["gender"] == id_token.claims["gender"] == "male"
 
     indemnisation = rp.get(f"{live_server.url}{outils.INDEMNISATION_URL}")
     assert indemnisation.status_code == 200
