@@ -75,17 +75,17 @@ class BenchError(Exception):
 _FILL_PERSONS = {
     "sqlite": """
         INSERT INTO {personnes} (created_at, updated_at, identifiant, nir_hash, nom_naissance, prenom,
-                                 date_naissance, email, pseudonyme)
+                                 date_naissance, email, sexe, pseudonyme)
         WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < %s)
         SELECT %s, %s, '{prefix}' || g, NULL, 'BENCH', 'Personne',
-               date('1960-01-01', '+' || (g %% 15000) || ' days'), '', lower(hex(randomblob(16)))
+               date('1960-01-01', '+' || (g %% 15000) || ' days'), '', 'F', lower(hex(randomblob(16)))
         FROM s
     """,
     "postgresql": """
         INSERT INTO {personnes} (created_at, updated_at, identifiant, nir_hash, nom_naissance, prenom,
-                                 date_naissance, email, pseudonyme)
+                                 date_naissance, email, sexe, pseudonyme)
         SELECT %s, %s, '{prefix}' || g, NULL, 'BENCH', 'Personne',
-               DATE '1960-01-01' + (g %% 15000), '', gen_random_uuid()
+               DATE '1960-01-01' + (g %% 15000), '', 'F', gen_random_uuid()
         FROM generate_series(1, %s) AS g
     """,
 }

@@ -1,5 +1,5 @@
 """Where the limits count: in process by default, in Redis when REDIS_URL is set (shared by every
-worker and instance). Both are built on the `limits` library's storages.
+worker and instance, through the `limits` library's Redis storage and two scripts of our own).
 
 A Redis failure never refuses a request: the limits open, an alert is logged (once per pause) and
 counted in the metrics, and Redis is only tried again after TRAFIC_REDIS_PAUSE_SECONDES, so an outage
@@ -15,7 +15,7 @@ from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from limits.storage import MemoryStorage, RedisStorage
+from limits.storage import RedisStorage
 from redis.exceptions import RedisError
 
 from indemnites.exploitation import metriques
@@ -77,16 +77,29 @@ class Compteurs(Protocol):
 
 
 class CompteursMemoire:
-    """Per process: each worker counts alone, so a limit holds per worker, not per service."""
+    """Per process: each worker counts alone, so a limit holds per worker, not per service.
+
+    Fixed windows in a dict, expired lazily. Not `limits`' MemoryStorage: to expire its keys it starts a
+    timer thread every 10 ms under load, a thread start for every few requests of the data route
+    (bench/README.md, « Charge de l'API »)."""
+
+    MENAGE_SECONDES = 60.0  # how often expired windows and sets are dropped
 
     def __init__(self) -> None:
-        self.storage = MemoryStorage()
         self._lock = threading.Lock()
-        self._ensembles: dict[str, tuple[set[str], float]] = {}
+        self._fenetres: dict[str, list[float]] = {}  # key -> [hits, Unix time the window ends]
+        self._ensembles: dict[str, tuple[set[str], float]] = {}  # key -> (members, Unix time it expires)
+        self._prochain_menage = 0.0
 
     def compter(self, cle: str, fenetre: int) -> tuple[int, float]:
-        consommes = self.storage.incr(cle, fenetre)
-        return consommes, self.storage.get_expiry(cle)
+        maintenant = time.time()
+        with self._lock:
+            self._menage(maintenant)
+            courante = self._fenetres.get(cle)
+            if courante is None or courante[1] <= maintenant:
+                courante = self._fenetres[cle] = [0, maintenant + fenetre]
+            courante[0] += 1
+            return int(courante[0]), courante[1]
 
     def client_compter(self, quota: Quota, personnes: Personnes | None) -> tuple[int, float, bool]:
         consommes, fin = self.compter(quota.cle, quota.fenetre)
@@ -97,12 +110,22 @@ class CompteursMemoire:
     def _personne_ajouter(self, personnes: Personnes) -> bool:
         maintenant = time.time()
         with self._lock:
-            self._ensembles = {k: v for k, v in self._ensembles.items() if v[1] > maintenant}
-            membres, _ = self._ensembles.setdefault(personnes.cle, (set(), maintenant + personnes.duree))
+            ensemble = self._ensembles.get(personnes.cle)
+            if ensemble is None or ensemble[1] <= maintenant:
+                ensemble = self._ensembles[personnes.cle] = (set(), maintenant + personnes.duree)
+            membres = ensemble[0]
             if personnes.membre not in membres and len(membres) >= personnes.plafond:
                 return False
             membres.add(personnes.membre)
             return True
+
+    def _menage(self, maintenant: float) -> None:
+        """Called with the lock held: memory stays bounded by the keys of the last minute or so."""
+        if maintenant < self._prochain_menage:
+            return
+        self._prochain_menage = maintenant + self.MENAGE_SECONDES
+        self._fenetres = {cle: valeur for cle, valeur in self._fenetres.items() if valeur[1] > maintenant}
+        self._ensembles = {cle: valeur for cle, valeur in self._ensembles.items() if valeur[1] > maintenant}
 
 
 class CompteursRedis:
