@@ -31,7 +31,7 @@ LIBELLES_DONNEES = {
     "France Travail",
     "given_name": "Votre prénom",
     "family_name": "Votre nom de naissance",
-    "gender": "Votre civilité",
+    "gender": "Votre sexe (masculin ou féminin), tel que le registre le connaît",
     "email": "Votre adresse électronique",
     "beneficiairePrestationSolidarite": "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)",
     "beneficiaireAssuranceChomage": "Si vous percevez une allocation d'assurance chômage (ARE ou ASP)",

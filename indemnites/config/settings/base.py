@@ -200,7 +200,7 @@ OAUTH2_PROVIDER = {
         "api_indemnisationsv1": "Indemnisations (serveur à serveur)",
         # Connected mode: the historical "Pôle emploi Connect" scopes, as its clients send them.
         "openid": "Identifiant de connexion (OpenID Connect)",
-        "profile": "Nom, prénom et civilité",
+        "profile": "Nom, prénom et sexe",
         "email": "Adresse électronique",
         "api_peconnect-individuv1": "API Individu (informations de connexion)",
         "api_peconnect-indemnisationsv1": "API Indemnisations (mode connecté)",

@@ -347,6 +347,9 @@ CROSS JOIN {LIGNES} p
 WHERE f.nir_hash = s.nir_hash AND p.ligne = f.premiere AND s.valide AND s.cle <> p.cle"""
 
 
+_N = len(COLONNES_PERSONNE)  # the query gives each line's person, then the first line's
+
+
 def _controles_croises(erreurs: _Erreurs) -> None:
     erreurs.ajouter((ligne, reference_en_double(premiere)) for ligne, premiere in _resultats(_DOUBLONS_SQL))
     erreurs.ajouter(
@@ -355,9 +358,6 @@ def _controles_croises(erreurs: _Erreurs) -> None:
         for anomalie in personne_ecarts(_personne(personnes[_N:]), _personne(personnes[:_N]), premiere)
     )
     erreurs.ajouter((ligne, nir_autre_personne(premiere)) for ligne, premiere in _resultats(_NIRS_PARTAGES_SQL))
-
-
-_N = len(COLONNES_PERSONNE)
 
 
 def _personne(valeurs: list[Any]) -> dict[str, Any]:
