@@ -408,6 +408,9 @@ def nir_autre_personne(premiere: int) -> Anomalie:
 NIR_DEJA_ATTRIBUE = Anomalie(
     "nir", "nir-deja-attribue", "Ce NIR est déjà enregistré pour un autre demandeur d'emploi."
 )
+SEXE_CONTRAIRE_AU_REGISTRE = Anomalie(
+    "sexe", "sexe-incoherent", "Le sexe contredit celui que le registre tient du NIR de cette personne."
+)
 
 
 def encodage_message(ligne: int) -> str:

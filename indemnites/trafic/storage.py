@@ -120,7 +120,7 @@ class CompteursMemoire:
             return True
 
     def _menage(self, maintenant: float) -> None:
-        """Called with the lock held: memory stays bounded by the keys of the last minute or so."""
+        """Called with the lock held: memory holds only the windows and sets still open (a day for the sets)."""
         if maintenant < self._prochain_menage:
             return
         self._prochain_menage = maintenant + self.MENAGE_SECONDES

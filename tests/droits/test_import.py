@@ -219,6 +219,28 @@ def test_the_sex_column_tells_it_for_a_person_without_nir_and_a_later_line_witho
     assert "Personnes créées : 0, modifiées : 0." in sortie
 
 
+def test_without_nir_a_sex_the_registry_read_from_the_nir_cannot_be_contradicted(fichier, tmp_path):
+    importer(fichier)
+    avant = registre()
+
+    sortie = refuser(csv_ecrire(tmp_path / "contraire.csv", [ligne(nir="", sexe="F", reference="S3")]))
+
+    assert "Ligne 2, colonne sexe : Le sexe contredit celui que le registre tient du NIR" in sortie
+    assert "[sexe-incoherent]" in sortie
+    assert registre() == avant
+    assert "Personnes créées : 0" in importer(csv_ecrire(tmp_path / "accord.csv", [ligne(nir="", sexe="M")]))
+
+
+def test_lines_of_one_person_without_nir_must_agree_on_the_sex(tmp_path):
+    sans_nir = {"nir": "", "identifiant": "sans.nir"}
+    path = csv_ecrire(
+        tmp_path / "droits.csv",
+        [ligne(reference="R1", sexe="M", **sans_nir), ligne(reference="R2", sexe="F", **sans_nir)],
+    )
+
+    assert "Ligne 3, colonne sexe : Même personne qu'à la ligne 2, autre sexe." in refuser(path)
+
+
 def test_a_file_written_before_the_sex_column_still_imports(tmp_path):
     sans_sexe = tuple(colonne for colonne in COLONNES_IMPORT if colonne != "sexe")
 

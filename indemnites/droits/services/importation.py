@@ -27,6 +27,7 @@ from django.utils import timezone
 from indemnites.droits.domain import (
     COLONNES_PERSONNE,
     NIR_DEJA_ATTRIBUE,
+    SEXE_CONTRAIRE_AU_REGISTRE,
     Anomalie,
     LigneDroit,
     champs_csv_lire,
@@ -385,25 +386,37 @@ UPDATE {DEMANDEURS} SET identifiant = p.identifiant, updated_at = %s
 FROM {PERSONNES} p
 WHERE {DEMANDEURS}.nir_hash = p.nir_hash AND {DEMANDEURS}.identifiant IS NULL AND p.identifiant IS NOT NULL
 AND NOT EXISTS (SELECT 1 FROM {DEMANDEURS} d WHERE d.identifiant = p.identifiant)"""
-_NIR_DEJA_ATTRIBUE_CLES = f"""
-SELECT p.cle FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.nir_hash = p.nir_hash
-WHERE p.identifiant IS NOT NULL AND (d.identifiant IS NULL OR d.identifiant <> p.identifiant)"""
-_NIR_DEJA_ATTRIBUE_SQL = f"""
-SELECT ligne FROM {LIGNES} WHERE valide AND NOT rejete AND cle IN ({_NIR_DEJA_ATTRIBUE_CLES})"""
-_NIR_DEJA_ATTRIBUE_EXISTE = f"SELECT EXISTS ({_NIR_DEJA_ATTRIBUE_CLES})"
+# Persons of the file whose lines the registry contradicts, each query with the anomaly of its lines.
+_CONFLITS_REGISTRE = (
+    # A NIR the registry holds for someone else.
+    (
+        f"""SELECT p.cle FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.nir_hash = p.nir_hash
+        WHERE p.identifiant IS NOT NULL AND (d.identifiant IS NULL OR d.identifiant <> p.identifiant)""",
+        NIR_DEJA_ATTRIBUE,
+    ),
+    # Without a NIR, a sex other than the one the registry read from the person's NIR (kept only as a hash).
+    (
+        f"""SELECT p.cle FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.identifiant = p.identifiant
+        WHERE p.nir_hash IS NULL AND p.sexe <> '' AND d.nir_hash IS NOT NULL AND d.sexe <> ''
+        AND d.sexe <> p.sexe""",
+        SEXE_CONTRAIRE_AU_REGISTRE,
+    ),
+)
 
 
 def _personnes_preparer(cursor: CursorWrapper, erreurs: _Erreurs, *, horodatage: datetime) -> None:
-    """Builds the table of persons to write; a NIR the registry holds for someone else refuses the lines."""
+    """Builds the table of persons to write; the lines of a person the registry contradicts are refused."""
     _rejets_marquer(cursor, erreurs)
     cursor.execute(_PERSONNES_SQL)
     cursor.execute(f"CREATE INDEX {PERSONNES}_nir_hash ON {PERSONNES} (nir_hash)")
     cursor.execute(_IDENTIFIANTS_ATTRIBUER_SQL, [_horodatage_sql(horodatage)])
-    cursor.execute(_NIR_DEJA_ATTRIBUE_EXISTE)
-    if cursor.fetchone()[0]:
-        erreurs.ajouter((ligne, NIR_DEJA_ATTRIBUE) for (ligne,) in _resultats(_NIR_DEJA_ATTRIBUE_SQL))
-        _rejets_marquer(cursor, erreurs)
-        cursor.execute(f"DELETE FROM {PERSONNES} WHERE cle IN ({_NIR_DEJA_ATTRIBUE_CLES})")
+    for cles, anomalie in _CONFLITS_REGISTRE:
+        cursor.execute(f"SELECT EXISTS ({cles})")
+        if cursor.fetchone()[0]:
+            lignes = f"SELECT ligne FROM {LIGNES} WHERE valide AND NOT rejete AND cle IN ({cles})"
+            erreurs.ajouter((ligne, anomalie) for (ligne,) in _resultats(lignes))
+            _rejets_marquer(cursor, erreurs)
+            cursor.execute(f"DELETE FROM {PERSONNES} WHERE cle IN ({cles})")
 
 
 def _rejets_marquer(cursor: CursorWrapper, erreurs: _Erreurs) -> None:
