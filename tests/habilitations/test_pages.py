@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from indemnites.habilitations import services
 from indemnites.habilitations.domain import CHAMP_CHOMAGE, Etat
@@ -259,7 +260,7 @@ def test_the_instructor_list_filters_by_state_organisation_and_date(soumise, val
     assert numeros(etat="soumise") == {autre.pk}
     assert numeros(organisation="Préfecture") == {autre.pk}
     assert numeros(organisation=SIRET_AUTRE) == {autre.pk}
-    aujourdhui = autre.modifie_le.date().isoformat()
+    aujourdhui = timezone.localdate(autre.modifie_le).isoformat()  # the day in Paris, as the filter reads it
     assert numeros(depuis=aujourdhui, jusqu_au=aujourdhui) == {soumise.pk, validee.pk, autre.pk}
     assert numeros(depuis="2999-01-01") == set()
 
@@ -335,7 +336,7 @@ def test_the_public_list_and_its_exports_show_active_habilitations_only(
         "donnees": [CHAMP_CHOMAGE],
         "cadre_juridique": donnees_completes()["cadre_juridique_nature"],
         "cadre_juridique_url": donnees_completes()["cadre_juridique_url"],
-        "validee_le": validee.validee_le.date().isoformat(),
+        "validee_le": timezone.localdate(validee.validee_le).isoformat(),
     }
     assert lignes == [attendu]
     assert tableur == [{**attendu, "donnees": CHAMP_CHOMAGE}]
