@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from indemnites.core.errors import ProblemError
-from indemnites.core.problems import problem_response
+from indemnites.core.problems import error_response, problem_response
 
 logger = logging.getLogger("indemnites.api")
 
@@ -59,18 +59,6 @@ def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpRespon
     )
 
 
-def domain_problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
-    return problem_response(
-        request,
-        status=exc.status,
-        code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
-        extra=exc.extra,
-        headers=exc.headers,
-    )
-
-
 def http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
         return problem_response(
@@ -113,7 +101,7 @@ def unexpected_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def handlers_install(api: NinjaAPI) -> None:
     api.add_exception_handler(ValidationError, validation_problem)
-    api.add_exception_handler(ProblemError, domain_problem)
+    api.add_exception_handler(ProblemError, error_response)
     api.add_exception_handler(HttpError, http_problem)
     api.add_exception_handler(AuthenticationError, authentication_problem)
     api.add_exception_handler(Exception, unexpected_problem)

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from indemnites.core.errors import ProblemError
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://api-indemnites.example/problemes/"
 
@@ -34,6 +36,19 @@ def problem_response(
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def error_response(request: HttpRequest, error: ProblemError) -> HttpResponse:
+    """The problem+json answer of a domain error, which carries its own status, code, title and headers."""
+    return problem_response(
+        request,
+        status=error.status,
+        code=error.code,
+        title=error.title,
+        detail=error.detail,
+        extra=error.extra,
+        headers=error.headers,
+    )
 
 
 def is_problem(response: HttpResponse) -> bool:

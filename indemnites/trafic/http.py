@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from indemnites.core.middleware import is_api_path
-from indemnites.core.problems import problem_response
+from indemnites.core.problems import error_response
 from indemnites.trafic import services
 from indemnites.trafic.domain import Etat, Politique, adresse_source, cle_adresse, personne_empreinte
 from indemnites.trafic.errors import QuotaDepasse, UsageAnormal
@@ -183,15 +183,7 @@ def refus_page(request: HttpRequest, depassement: QuotaDepasse) -> HttpResponse:
 def refus_adresse(request: HttpRequest, depassement: QuotaDepasse) -> HttpResponse:
     """The per-address limit: problem+json on the API, the DSFR page elsewhere."""
     if is_api_path(request.path):
-        return problem_response(
-            request,
-            status=depassement.status,
-            code=depassement.code,
-            title=depassement.title,
-            detail=depassement.detail,
-            extra=depassement.extra,
-            headers=depassement.headers,
-        )
+        return error_response(request, depassement)
     if request.path.startswith("/connexion/oauth2/") and not request.path.startswith("/connexion/oauth2/authorize"):
         return refus_oauth(request, depassement)  # token, introspection, revocation: machines read JSON
     return refus_page(request, depassement)
