@@ -101,3 +101,22 @@ def habilitation_creer(
         validee_le=validee_le or timezone.now(),
         validee_par=agent,
     )
+
+
+def client_caf_habilite() -> Any:
+    """A connected-mode client of the CAF, with its habilitation (validated 1 January 2026): the citizen page
+    names the organisation and the démarche from it."""
+    from datetime import UTC, datetime
+
+    from tests.oauth import outils
+
+    client = outils.client_individu(nom="Logiciel de la CAF")
+    habilitation_creer(
+        client.application,
+        intitule="Prime d'activité",
+        nom="Caisse d'allocations familiales de Paris",
+        siret="53482498700015",
+        email_agent="agent.instructeur@exemple.fr",
+        validee_le=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return client

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from indemnites.journal.models import Enregistrement
 from tests.api.outils import corps
-from tests.journal.conftest import ecrire, habilitation_creer
+from tests.journal.conftest import client_caf_habilite, ecrire
 from tests.oauth import outils
 
 PAGE = "/compte/consultations"
@@ -29,15 +29,7 @@ def consultations(http, appeler, jean) -> outils.ClientCree:
     administration he logged in to (mode A, with a habilitation)."""
     with time_machine.travel(JANVIER, tick=False):
         assert appeler(corps(identifiant="jean.are", referenceDossier="CANTINE-2026-0042")).status_code == 200
-    client = outils.client_individu(nom="Logiciel de la CAF")
-    habilitation_creer(
-        client.application,
-        intitule="Prime d'activité",
-        nom="Caisse d'allocations familiales de Paris",
-        siret="53482498700015",
-        email_agent="agent.instructeur@exemple.fr",
-        validee_le=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    client = client_caf_habilite()
     jeton = outils.jetons(http, client, jean)["access_token"]
     with time_machine.travel(JUILLET, tick=False):
         assert http.get(outils.INDEMNISATION_URL, **outils.bearer(jeton)).status_code == 200

@@ -9,7 +9,7 @@ import time_machine
 from indemnites.journal.models import Mode
 from indemnites.oauth.services import client_partenaire_creer
 from tests.browser_fixtures import axe_violations, screenshot
-from tests.journal.conftest import ecrire, habilitation_creer
+from tests.journal.conftest import client_caf_habilite, ecrire
 from tests.oauth import outils
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -17,15 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 def test_the_job_seeker_logs_in_and_reads_who_consulted_their_data(page):
     jean = outils.personne("jean.are")
-    client = outils.client_individu(nom="Logiciel de la CAF")
-    habilitation_creer(
-        client.application,
-        intitule="Prime d'activité",
-        nom="Caisse d'allocations familiales de Paris",
-        siret="53482498700015",
-        email_agent="agent.instructeur@exemple.fr",
-        validee_le=datetime(2026, 1, 1, tzinfo=UTC),
-    )
+    client = client_caf_habilite()
     mairie = client_partenaire_creer(
         nom="Mairie de Testville", champs=["beneficiaireAssuranceChomage"], destinataires=["13002526500013"]
     )
