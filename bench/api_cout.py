@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import api_load as charge
+import commun
 
 HERE = Path(__file__).resolve()
 
@@ -47,11 +48,11 @@ class Appli:
             "REQUEST_METHOD": methode,
             "PATH_INFO": chemin,
             "QUERY_STRING": requete,
-            "SERVER_NAME": charge.HOST,
+            "SERVER_NAME": commun.HOST,
             "SERVER_PORT": "8000",
             "SERVER_PROTOCOL": "HTTP/1.1",
-            "HTTP_HOST": charge.HOST,
-            "REMOTE_ADDR": charge.HOST,
+            "HTTP_HOST": commun.HOST,
+            "REMOTE_ADDR": commun.HOST,
             "CONTENT_LENGTH": str(len(corps)),
             "wsgi.input": io.BytesIO(corps),
             "wsgi.url_scheme": "http",
@@ -69,11 +70,11 @@ class Appli:
 
 def _jeton(appli: Appli) -> str:
     formulaire = (
-        f"grant_type=client_credentials&client_id={charge.CLIENT_ID}&client_secret={charge.CLIENT_SECRET}"
+        f"grant_type=client_credentials&client_id={commun.CLIENT_ID}&client_secret={commun.CLIENT_SECRET}"
         "&scope=api_indemnisationsv1"
     ).encode()
     statut, contenu = appli.appeler(
-        "POST", charge.TOKEN_PATH, formulaire, CONTENT_TYPE="application/x-www-form-urlencoded"
+        "POST", commun.TOKEN_PATH, formulaire, CONTENT_TYPE="application/x-www-form-urlencoded"
     )
     if not statut.startswith("200"):
         raise SystemExit(f"jeton refusé : {statut} {contenu[:300]!r}")
@@ -90,7 +91,7 @@ def _phase_cout(pool: list[str], lots: int, taille: int) -> dict[str, Any]:
     def complet(rang: int) -> str:
         corps = charge._body(pool[rang % len(pool)])
         return appli.appeler(
-            "POST", charge.DATA_PATH, corps, CONTENT_TYPE="application/json", HTTP_AUTHORIZATION=f"Bearer {jeton}"
+            "POST", commun.DATA_PATH, corps, CONTENT_TYPE="application/json", HTTP_AUTHORIZATION=f"Bearer {jeton}"
         )[0]
 
     mesures: dict[str, list[float]] = {"noop": [], "complet": []}
@@ -130,7 +131,7 @@ def _mesurer(cible: charge.Target, personnes: int, args: argparse.Namespace) -> 
                 fait = subprocess.run(
                     [sys.executable, str(HERE), "_cout", str(pool), str(args.lots), str(args.taille)],
                     env=charge._env(cible),
-                    cwd=charge.ROOT,
+                    cwd=commun.ROOT,
                     stdout=subprocess.PIPE,
                     stderr=sortie_erreurs,
                     text=True,
@@ -140,7 +141,7 @@ def _mesurer(cible: charge.Target, personnes: int, args: argparse.Namespace) -> 
         finally:
             pool.unlink(missing_ok=True)
     if fait.returncode != 0:
-        raise charge.BenchError(f"mesure en échec, voir {journal.relative_to(charge.ROOT)}")
+        raise commun.BenchError(f"mesure en échec, voir {journal.relative_to(commun.ROOT)}")
     return {"base": cible.label, "personnes": prete["persons"], **json.loads(fait.stdout.strip().splitlines()[-1])}
 
 
@@ -192,6 +193,6 @@ if __name__ == "__main__":
     else:
         try:
             sys.exit(main(sys.argv[1:]))
-        except charge.BenchError as exc:
+        except commun.BenchError as exc:
             print(f"api_cout : {exc}", file=sys.stderr)
             sys.exit(2)

@@ -33,7 +33,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -47,25 +46,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from commun import (
+    CLIENT_ID,
+    DATA_PATH,
+    HOST,
+    NOOP_PATH,
+    ROOT,
+    SETTINGS,
+    BenchError,
+    Serveur,
+    jeton,
+)
+
 BENCH_DIR = ROOT / "var" / "bench"
-HOST = "127.0.0.1"  # the load never leaves loopback
-SETTINGS = "indemnites.config.settings.dev"
-DATA_PATH = "/partenaire/indemnisations/v1/indemnisation"
-NOOP_PATH = "/healthz"
-TOKEN_PATH = "/connexion/oauth2/access_token?realm=/partenaire"
-CLIENT_ID = "sandbox-deux-champs"
-CLIENT_SECRET = "sandbox-secret-deux-champs"
 RECIPIENT = "13002526500013"
 BENCH_PREFIX = "bench."  # identifiants of the persons added by the benchmark
 LOOPBACK_DB_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
 # The serving command of docs/exploitation.md: its hooks manage the metrics' multiprocess directory.
 GUNICORN_HOOKS = ROOT / "indemnites" / "exploitation" / "gunicorn.py"
 METRICS_DIR = BENCH_DIR / f"api-load-metriques-{os.getpid()}"  # removed at the end of the run
-
-
-class BenchError(Exception):
-    """A precondition or a step failed: printed without a traceback."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -462,76 +461,15 @@ def _priority_set(pid: int, nice: int) -> None:
             print(f"   (priorité du groupe d'ordonnancement non modifiée : {error})", flush=True)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn in its own process group, stopped by that group's id whatever happens."""
+class Gunicorn(Serveur):
+    """The service as docs/exploitation.md serves it (its hooks manage the metrics' directory)."""
 
     def __init__(self, target: Target, workers: int, extra_args: list[str], log_path: Path):
-        self.port = _free_port()
-        self.base = f"http://{HOST}:{self.port}"
-        gunicorn = Path(sys.executable).parent / "gunicorn"
         hooks = ["-c", "python:indemnites.exploitation.gunicorn"] if GUNICORN_HOOKS.exists() else []
-        command = [
-            str(gunicorn),
-            *hooks,
-            "indemnites.config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"{HOST}:{self.port}",
-            *extra_args,
-        ]
-        self.log = log_path.open("wb")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=_env(target), stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        arguments = [*hooks, "indemnites.config.wsgi", "--workers", str(workers), *extra_args]
+        super().__init__(arguments, _env(target), log_path)
         if NICE["value"]:
             _priority_set(self.process.pid, NICE["value"])  # its own session: its own scheduling group
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn s'est arrêté (code {self.process.returncode}), voir {self.log.name}")
-            try:
-                with urllib.request.urlopen(self.base + NOOP_PATH, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (OSError, urllib.error.URLError):
-                pass
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn ne répond pas sur {self.base} après {timeout:.0f} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)  # our own group: gunicorn's master and workers
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-            except ProcessLookupError:
-                pass
-        self.log.close()
-
-
-def _token(base: str) -> str:
-    data = urllib.parse.urlencode(
-        {
-            "grant_type": "client_credentials",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "scope": "api_indemnisationsv1",
-        }
-    ).encode()
-    request = urllib.request.Request(base + TOKEN_PATH, data=data, method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())["access_token"]
 
 
 def _body(identifiant: str) -> bytes:
@@ -858,7 +796,7 @@ def _run_config_locked(target: Target, persons: int, args: argparse.Namespace) -
     try:
         server.wait_ready()
         try:
-            token = _token(server.base)
+            token = jeton(server.base)
             _sanity_check(server.base, token, pool[0])
         except urllib.error.HTTPError as error:
             raise BenchError(f"{error.url} : HTTP {error.code}, voir {server.log.name}") from error

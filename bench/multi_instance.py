@@ -30,7 +30,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,15 +40,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from commun import CLIENT_ID, DATA_PATH, HOST, NOOP_PATH, ROOT, SETTINGS, BenchError, Serveur, jeton
+
 BENCH_DIR = ROOT / "var" / "bench" / "multi"
-HOST = "127.0.0.1"
-SETTINGS = "indemnites.config.settings.dev"
-NOOP_PATH = "/healthz"
-DATA_PATH = "/partenaire/indemnisations/v1/indemnisation"
-TOKEN_PATH = "/connexion/oauth2/access_token?realm=/partenaire"
-CLIENT_ID = "sandbox-deux-champs"
-CLIENT_SECRET = "sandbox-secret-deux-champs"
 BODY = json.dumps({"identifiant": "jean.are", "recipient": "13002526500013"})
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 HIGH = str(10**9)  # limits that count but never refuse
@@ -60,10 +53,6 @@ wrk.body = %(body)s
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
 """
-
-
-class BenchError(Exception):
-    """A precondition or a step failed: printed without a traceback."""
 
 
 def _prepare() -> dict[str, object]:
@@ -131,45 +120,19 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Instance:
-    """One gunicorn instance in its own process group, stopped by that group's id whatever happens."""
+class Instance(Serveur):
+    """One gunicorn instance with its own directory (logs, metrics), as behind a load balancer."""
 
     def __init__(self, name: str, workers: int, env: dict[str, str]) -> None:
-        self.port = _free_port()
-        self.base = f"http://{HOST}:{self.port}"
         directory = BENCH_DIR / name
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
         env = {**env, "VAR_DIR": str(directory), "METRIQUES_REPERTOIRE": str(directory / "metriques")}
-        command = [
-            sys.executable, "-m", "gunicorn", "-c", "python:indemnites.exploitation.gunicorn",
-            "indemnites.config.wsgi", "--workers", str(workers), "--bind", f"{HOST}:{self.port}", "--name", name,
-            "--no-control-socket",
+        arguments = [
+            "-c", "python:indemnites.exploitation.gunicorn", "indemnites.config.wsgi", "--workers", str(workers),
+            "--name", name, "--no-control-socket",
         ]  # fmt: skip
-        self.log = (directory / "gunicorn.log").open("wb")
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError(f"gunicorn s'est arrêté (code {self.process.returncode}), voir {self.log.name}")
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn ne répond pas sur {self.base} après {timeout:.0f} s")
+        super().__init__(arguments, env, directory / "gunicorn.log")
 
     def cpu_ticks(self) -> int:
         """User + system CPU ticks of the instance's process group (master and workers)."""
@@ -182,31 +145,6 @@ class Instance:
             if int(fields[2]) == self.process.pid:  # fields[2]: process group id
                 total += int(fields[11]) + int(fields[12])  # utime, stime
         return total
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-            except ProcessLookupError:
-                pass
-        self.log.close()
-
-
-def _token(base: str) -> str:
-    data = urllib.parse.urlencode(
-        {
-            "grant_type": "client_credentials",
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "scope": "api_indemnisationsv1",
-        }
-    ).encode()
-    with urllib.request.urlopen(base + TOKEN_PATH, data=data, timeout=10) as response:
-        return json.load(response)["access_token"]
 
 
 _RPS = re.compile(r"Requests/sec:\s+([0-9.]+)")
@@ -305,8 +243,8 @@ def _run(configs: list[Config], env: dict[str, str], args: argparse.Namespace) -
             runnings.append(_start(config, env))
         for running in runnings:
             for server in running.servers:
-                server.wait_ready()
-            token = _token(running.bases[0])
+                server.wait_ready("/readyz", timeout=60.0)
+            token = jeton(running.bases[0])
             running.post = WRK_POST % {"body": json.dumps(BODY), "token": token}
         for round_ in range(args.rounds):
             print(f"-- tour {round_ + 1}/{args.rounds}, charge moyenne {os.getloadavg()[0]:.1f}", flush=True)
