@@ -172,6 +172,7 @@ def main(argv: list[str]) -> int:
     for paire in args.env:
         cle, _, valeur = paire.partition("=")
         charge.EXTRA_ENV[cle] = valeur
+    charge.bench_dir_preparer()
     resultats = []
     for cible in charge._targets(args.database_url or ["sqlite"]):
         for personnes in args.persons or [10_000]:

@@ -347,6 +347,17 @@ def _percentile(ordered: list[float], p: float) -> float:
 EXTRA_ENV: dict[str, str] = {}  # --env KEY=VALUE
 
 
+def bench_dir_preparer() -> None:
+    """The service's VAR_DIR for the benchmarks, with its own OIDC key (the sandbox's connected-mode
+    clients need one; `make run` makes var/'s, not this one)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "dev_keys.py"), str(BENCH_DIR / "oidc-dev-key.pem")],
+        check=True,
+        capture_output=True,
+    )
+
+
 def _env(target: Target) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -971,12 +982,7 @@ def main(argv: list[str]) -> int:
         EXTRA_ENV[key] = value
     if args.nice:
         _priority_set(os.getpid(), args.nice)
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "dev_keys.py"), str(BENCH_DIR / "oidc-dev-key.pem")],
-        check=True,
-        capture_output=True,
-    )
+    bench_dir_preparer()
     # SIGTERM behaves like Ctrl-C, so the `finally` blocks stop gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     print(f"{os.cpu_count()} cœurs, charge moyenne {os.getloadavg()}", flush=True)
