@@ -219,3 +219,27 @@ def test_a_sealer_overtaken_by_another_one_writes_nothing(monkeypatch, verifier)
     assert list(Enregistrement.objects.values_list("rang", flat=True)) == [1, 2, 3, None]
     assert scellement.journal_sceller(journal="acces") == 1
     assert verifier()[0] is True
+
+
+def test_a_sealing_pass_does_not_chase_the_records_that_keep_arriving(monkeypatch, verifier):
+    """Under steady traffic a record is committed during every round: the pass seals what waited and leaves
+    the newcomers to the next one, instead of spinning on rounds of one record each (a round's fixed cost,
+    several statements, then weighs on every data call: bench/README.md, « Charge de l'API »)."""
+    ecrire(3, sceller=False)
+    lire = scellement._a_sceller
+    arrivees = []
+
+    def lire_pendant_le_trafic(journal: str, limite: int) -> list:
+        lignes = lire(journal, limite)
+        if len(arrivees) < 20:  # bounded: without the rule above, the pass would chase these twenty
+            arrivees.append(True)
+            ecrire(1, sceller=False)
+        return lignes
+
+    monkeypatch.setattr(scellement, "_a_sceller", lire_pendant_le_trafic)
+
+    assert journaux_sceller(journaux=("acces",)) == 3
+    assert list(Enregistrement.objects.values_list("rang", flat=True)) == [1, 2, 3, None]
+    monkeypatch.setattr(scellement, "_a_sceller", lire)
+    assert journaux_sceller(journaux=("acces",)) == 1
+    assert verifier()[0] is True
