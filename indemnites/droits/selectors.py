@@ -34,25 +34,30 @@ FROM {DemandeurEmploi._meta.db_table} d
 LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id
 WHERE {{condition}}
 """
-_PAR_IDENTIFIANT = _DOSSIER_SQL.format(condition="d.identifiant = %s")
-_PAR_NIR = _DOSSIER_SQL.format(condition="d.nir_hash = %s AND d.date_naissance = %s")
-_PAR_UTILISATEUR = _DOSSIER_SQL.format(condition="d.utilisateur_id = %s")
+
+
+def identite_condition(identite: Identite, *, alias: str = "d") -> tuple[str, list[object]]:
+    """The SQL condition on the persons' table (as `alias`) that finds this identity, and its parameters."""
+    if identite.identifiant is not None:
+        return f"{alias}.identifiant = %s", [identite.identifiant]
+    if identite.utilisateur_id is not None:
+        return f"{alias}.utilisateur_id = %s", [identite.utilisateur_id]
+    return f"{alias}.nir_hash = %s AND {alias}.date_naissance = %s", [identite.nir_hash, identite.date_naissance]
 
 
 def dossier_lire(*, identite: Identite) -> Dossier | None:
     """The person's rights, or None when no one matches (a wrong birth date matches no one)."""
-    if identite.identifiant is not None:
-        sql, params = _PAR_IDENTIFIANT, [identite.identifiant]
-    elif identite.utilisateur_id is not None:
-        sql, params = _PAR_UTILISATEUR, [identite.utilisateur_id]
-    else:
-        sql, params = _PAR_NIR, [identite.nir_hash, identite.date_naissance]
+    condition, params = identite_condition(identite)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    if not rows:
+        cursor.execute(_DOSSIER_SQL.format(condition=condition), params)
+        return dossier_construire(cursor.fetchall())
+
+
+def dossier_construire(rows: list[tuple[object, ...]]) -> Dossier | None:
+    """The dossier from (pseudonyme, prestation, début, fin) rows of one person; None without rows."""
+    if not rows or rows[0][0] is None:
         return None
-    periodes = tuple(Periode(prestation, debut, fin) for _, prestation, debut, fin in rows if prestation)
+    periodes = tuple(Periode(prestation, debut, fin) for _, prestation, debut, fin, *_ in rows if prestation)
     return Dossier(pseudonyme=str(uuid.UUID(str(rows[0][0]))), periodes=periodes)
 
 

@@ -54,15 +54,32 @@ class _Insertion:
             values=", ".join(["%s"] * len(self.champs)),
         )
 
+    def parametres(self, valeurs: dict[str, Any], horodatage: Any = None) -> list[Any]:
+        valeurs["horodatage"] = horodatage or connection.ops.adapt_datetimefield_value(timezone.now())
+        return [valeurs[f.attname] if f.attname in valeurs else f.get_default() for f in self.champs]
+
     def ecrire(self, valeurs: dict[str, Any]) -> None:
-        valeurs["horodatage"] = connection.ops.adapt_datetimefield_value(timezone.now())
-        parametres = [valeurs[f.attname] if f.attname in valeurs else f.get_default() for f in self.champs]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, parametres)
+            cursor.execute(self.sql, self.parametres(valeurs))
 
 
 _ACCES = _Insertion(Enregistrement)
 _ADMINISTRATIF = _Insertion(ActionAdministrative)
+
+
+def _valeurs(trace: Trace) -> dict[str, Any]:
+    return {
+        "request_id": trace.request_id,
+        "mode": str(trace.mode),
+        "client_id": trace.client_id,
+        "destinataire": trace.destinataire,
+        "sujet": str(trace.sujet),
+        "champs": ",".join(trace.champs),
+        "resultat": trace.resultat,
+        "statut": int(trace.statut),
+        "reference_dossier": trace.reference_dossier,
+        "empreinte_requete": trace.empreinte_requete,
+    }
 
 
 def acces_enregistrer(*, trace: Trace) -> None:
@@ -70,22 +87,32 @@ def acces_enregistrer(*, trace: Trace) -> None:
     be written, or when the sealer is too far behind (the journal's integrity is no longer assured)."""
     etat.scellement_exiger()
     try:
-        _ACCES.ecrire(
-            {
-                "request_id": trace.request_id,
-                "mode": str(trace.mode),
-                "client_id": trace.client_id,
-                "destinataire": trace.destinataire,
-                "sujet": str(trace.sujet),
-                "champs": ",".join(trace.champs),
-                "resultat": trace.resultat,
-                "statut": int(trace.statut),
-                "reference_dossier": trace.reference_dossier,
-                "empreinte_requete": trace.empreinte_requete,
-            }
-        )
+        _ACCES.ecrire(_valeurs(trace))
     except DatabaseError as error:
         raise JournalIndisponible(INDISPONIBLE) from error
+
+
+def acces_insertion_selon(personne: str, *, trouvee: Trace, inconnue: Trace) -> tuple[str, list[Any]]:
+    """An `INSERT … SELECT` writing `trouvee` when the row `personne` (an alias with `id` and `pseudonyme`,
+    joined by the caller) exists, its pseudonyme as subject, and `inconnue` when it does not: for a statement
+    that reads the data and writes its record at once (PostgreSQL: one round trip, atomic). The caller runs it
+    and turns a DatabaseError into JournalIndisponible, after `etat.scellement_exiger()`."""
+    colonnes, parametres = [], []
+    maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
+    valeurs_trouvee = _ACCES.parametres(_valeurs(trouvee), maintenant)
+    valeurs_inconnue = _ACCES.parametres(_valeurs(inconnue), maintenant)
+    for champ, si_trouvee, si_inconnue in zip(_ACCES.champs, valeurs_trouvee, valeurs_inconnue, strict=True):
+        if champ.attname == "sujet":
+            colonnes.append(f"COALESCE(CAST({personne}.pseudonyme AS text), %s)")
+            parametres.append(si_inconnue)
+        elif si_trouvee == si_inconnue:
+            colonnes.append("%s")
+            parametres.append(si_trouvee)
+        else:
+            colonnes.append(f"CASE WHEN {personne}.id IS NULL THEN %s ELSE %s END")
+            parametres.extend([si_inconnue, si_trouvee])
+    sql = f"{_ACCES.sql.partition(' VALUES ')[0]} SELECT {', '.join(colonnes)}"
+    return sql, parametres
 
 
 def acteur_nommer(acteur: object) -> str:
