@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
 
 from indemnites.droits.selectors import profil_lire
@@ -41,13 +41,31 @@ def _json_list(value: Any) -> list[str]:
     return json.loads(value) if isinstance(value, str | bytes) else list(value or [])
 
 
+def _jeton_ligne(checksum: str) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_JETON_SQL, [checksum, connection.ops.adapt_datetimefield_value(timezone.now())])
+        return cursor.fetchone()
+
+
+def _jeton_ligne_sur_connexion_vivante(checksum: str) -> tuple[Any, ...] | None:
+    """The first statement of a data call. Django's health check (CONN_HEALTH_CHECKS) would first send a
+    `SELECT 1`: one more round trip on every call, which costs the worker more than the query itself
+    (bench/README.md, « Charge de l'API »). Instead, a connection the server dropped meanwhile (restart,
+    failover, idle timeout) is replaced when this read fails, and the read, which changes nothing, is made
+    once more on the new one."""
+    connection.health_check_done = True  # Django's flag: this request's check is ours
+    try:
+        return _jeton_ligne(checksum)
+    except (InterfaceError, OperationalError):
+        if connection.in_atomic_block or connection.is_usable():
+            raise  # not a dropped connection, or one a transaction depends on: nothing to retry
+        connection.close()
+        return _jeton_ligne(checksum)
+
+
 def jeton_lire(token: str) -> JetonContexte | None:
     """The live token's client and grants, or None (unknown, expired, or client disabled)."""
-    checksum = hashlib.sha256(token.encode()).hexdigest()
-    with connection.cursor() as cursor:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(_JETON_SQL, [checksum, now])
-        row = cursor.fetchone()
+    row = _jeton_ligne_sur_connexion_vivante(hashlib.sha256(token.encode()).hexdigest())
     if row is None:
         return None
     client_id, champs, destinataires, scope, user_id, quota_par_seconde, volume_journalier = row

@@ -92,10 +92,10 @@ def _lire_puis_journaliser(appel: Appel, identite: Identite, champs: tuple[str, 
 
 # PostgreSQL: one statement, hence one round trip and one transaction, reads the rights and writes the record
 # (a data-modifying WITH runs once, whatever the outer query returns). Each round trip costs the worker far more
-# than the server's work on a busy machine (bench/README.md, « Charge de l'API »): five became one.
+# than the server's work on a busy machine (bench/README.md, « Charge de l'API »): four became one.
 _LIRE_ET_JOURNALISER = f"""
 WITH personne AS (SELECT d.id, d.pseudonyme FROM {DemandeurEmploi._meta.db_table} d WHERE {{condition}}),
-trace AS ({{insertion}} FROM (SELECT 1) AS un LEFT JOIN personne ON TRUE RETURNING 1)
+trace AS ({{insertion}} FROM (SELECT 1) AS un LEFT JOIN personne ON TRUE)
 SELECT personne.pseudonyme, r.prestation, r.date_debut, r.date_fin
 FROM personne LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = personne.id
 """
