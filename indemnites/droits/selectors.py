@@ -36,13 +36,13 @@ WHERE {{condition}}
 """
 
 
-def identite_condition(identite: Identite, *, alias: str = "d") -> tuple[str, list[object]]:
-    """The SQL condition on the persons' table (as `alias`) that finds this identity, and its parameters."""
+def identite_condition(identite: Identite) -> tuple[str, list[object]]:
+    """The SQL condition on the persons' table (as `d`) that finds this identity, and its parameters."""
     if identite.identifiant is not None:
-        return f"{alias}.identifiant = %s", [identite.identifiant]
+        return "d.identifiant = %s", [identite.identifiant]
     if identite.utilisateur_id is not None:
-        return f"{alias}.utilisateur_id = %s", [identite.utilisateur_id]
-    return f"{alias}.nir_hash = %s AND {alias}.date_naissance = %s", [identite.nir_hash, identite.date_naissance]
+        return "d.utilisateur_id = %s", [identite.utilisateur_id]
+    return "d.nir_hash = %s AND d.date_naissance = %s", [identite.nir_hash, identite.date_naissance]
 
 
 def dossier_lire(*, identite: Identite) -> Dossier | None:
@@ -57,7 +57,7 @@ def dossier_construire(rows: list[tuple[object, ...]]) -> Dossier | None:
     """The dossier from (pseudonyme, prestation, début, fin) rows of one person; None without rows."""
     if not rows or rows[0][0] is None:
         return None
-    periodes = tuple(Periode(prestation, debut, fin) for _, prestation, debut, fin, *_ in rows if prestation)
+    periodes = tuple(Periode(prestation, debut, fin) for _, prestation, debut, fin in rows if prestation)
     return Dossier(pseudonyme=str(uuid.UUID(str(rows[0][0]))), periodes=periodes)
 
 

@@ -48,11 +48,10 @@ class _Insertion:
 
     def __init__(self, modele: type[Model]) -> None:
         self.champs = [field for field in modele._meta.concrete_fields if not field.primary_key]
-        self.sql = "INSERT INTO {table} ({columns}) VALUES ({values})".format(
-            table=modele._meta.db_table,
-            columns=", ".join(field.column for field in self.champs),
-            values=", ".join(["%s"] * len(self.champs)),
+        self.entete = "INSERT INTO {table} ({columns})".format(
+            table=modele._meta.db_table, columns=", ".join(field.column for field in self.champs)
         )
+        self.sql = f"{self.entete} VALUES ({', '.join(['%s'] * len(self.champs))})"
 
     def parametres(self, valeurs: dict[str, Any], horodatage: Any = None) -> list[Any]:
         valeurs["horodatage"] = horodatage or connection.ops.adapt_datetimefield_value(timezone.now())
@@ -111,8 +110,7 @@ def acces_insertion_selon(personne: str, *, trouvee: Trace, inconnue: Trace) -> 
         else:
             colonnes.append(f"CASE WHEN {personne}.id IS NULL THEN %s ELSE %s END")
             parametres.extend([si_inconnue, si_trouvee])
-    sql = f"{_ACCES.sql.partition(' VALUES ')[0]} SELECT {', '.join(colonnes)}"
-    return sql, parametres
+    return f"{_ACCES.entete} SELECT {', '.join(colonnes)}", parametres
 
 
 def acteur_nommer(acteur: object) -> str:
