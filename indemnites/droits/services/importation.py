@@ -306,8 +306,15 @@ def _ligne_valide(numero: int, ligne: LigneDroit, hacher: Callable[[str], str]) 
     nir_hash = hacher(ligne.nir) if ligne.nir else None
     cle = f"i:{ligne.identifiant}" if ligne.identifiant else f"n:{nir_hash}"
     sexe = ligne.sexe.value if ligne.sexe else ""
-    personne = (ligne.identifiant, nir_hash, ligne.nom_naissance, ligne.prenom, ligne.date_naissance, ligne.email)
-    personne += (sexe,)
+    personne = (
+        ligne.identifiant,
+        nir_hash,
+        ligne.nom_naissance,
+        ligne.prenom,
+        ligne.date_naissance,
+        ligne.email,
+        sexe,
+    )
     # Within one run Python's hash is stable: lines of one person must agree on it (see _controles_croises).
     empreinte = hash(personne)
     droit = (ligne.prestation.value, ligne.organisme.value, ligne.date_debut, ligne.date_fin)

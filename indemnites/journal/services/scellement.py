@@ -124,8 +124,12 @@ def journal_sceller(*, journal: str, limite: int | None = None) -> int:
         return 0
     if connection.vendor == "postgresql":
         with transaction.atomic():
-            return _sceller(journal, limite or LOTS["postgresql"]) if _verrou_pris(journal) else 0
-    return _sceller(journal, limite or LOTS["sqlite"])
+            return _sceller(journal, limite or _lot()) if _verrou_pris(journal) else 0
+    return _sceller(journal, limite or _lot())
+
+
+def _lot() -> int:
+    return LOTS["postgresql" if connection.vendor == "postgresql" else "sqlite"]
 
 
 def _sceller(journal: str, limite: int) -> int:
@@ -184,7 +188,7 @@ def journaux_sceller(*, journaux: tuple[str, ...] = JOURNAUX) -> int:
     committed since then wait for the next pass, instead of rounds of one record each chasing the traffic
     (each round costs several statements, in a thread of the serving process)."""
     total = 0
-    lot = LOTS["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    lot = _lot()
     for journal in journaux:
         while scelles := journal_sceller(journal=journal, limite=lot):
             total += scelles
