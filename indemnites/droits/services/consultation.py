@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
 from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu, JournalIndisponible
+from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.droits.domain import indemnisation_calculer
 from indemnites.droits.models import DemandeurEmploi, Droit
 from indemnites.droits.selectors import Dossier, Identite, dossier_construire, dossier_lire, identite_condition
@@ -77,7 +78,7 @@ def indemnisation_consulter(*, appel: Appel, identite: Identite, date_reference:
 
 def _lire_puis_journaliser(appel: Appel, identite: Identite, champs: tuple[str, ...]) -> Dossier | None:
     """SQLite: three statements in one transaction; they cost microseconds in the process."""
-    with transaction.atomic():
+    with verrou_ecriture(), transaction.atomic():
         dossier = dossier_lire(identite=identite)
         if dossier is None:
             acces_enregistrer(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from indemnites.core.errors import JournalIndisponible
 from indemnites.core.logging import request_id_var
+from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.journal import domain
 from indemnites.journal.models import ActionAdministrative, Enregistrement, Mode
 from indemnites.journal.services import etat
@@ -86,7 +87,8 @@ def acces_enregistrer(*, trace: Trace) -> None:
     be written, or when the sealer is too far behind (the journal's integrity is no longer assured)."""
     etat.scellement_exiger()
     try:
-        _ACCES.ecrire(_valeurs(trace))
+        with verrou_ecriture():
+            _ACCES.ecrire(_valeurs(trace))
     except DatabaseError as error:
         raise JournalIndisponible(INDISPONIBLE) from error
 

@@ -22,6 +22,7 @@ from django.core.signals import request_started
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
+from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.journal import domain
 from indemnites.journal.domain import ACCES, CHAMPS, GENESE, JOURNAUX
 from indemnites.journal.models import TeteChaine
@@ -138,7 +139,7 @@ def _sceller(journal: str, limite: int) -> int:
     if not lignes:
         return 0
     scelles = _chainer(journal, tete, lignes)
-    with transaction.atomic():  # SQLite: the write lock, for the write only
+    with verrou_ecriture(), transaction.atomic():  # SQLite: the write lock, for the write only
         if not _tete_avancer(journal, tete, (scelles[-1][0], scelles[-1][3])):
             return 0
         _ecrire(journal, scelles)

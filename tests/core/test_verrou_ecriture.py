@@ -1,0 +1,82 @@
+"""The SQLite writers' file lock: a second writer waits for the file, never in SQLite's busy handler."""
+
+import multiprocessing
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from indemnites.core.verrou_ecriture import FileEcriture
+
+ATTENTE = 0.1  # seconds a waiting writer is given to (wrongly) get through
+
+
+def _base(chemin: Path) -> None:
+    with sqlite3.connect(chemin) as base:
+        base.execute("PRAGMA journal_mode=WAL")
+        base.execute("CREATE TABLE ecrit (qui TEXT)")
+
+
+def _ecrire(chemin: Path, qui: str) -> None:
+    """A write transaction that fails at once, instead of sleeping, if another writer holds SQLite's lock."""
+    base = sqlite3.connect(chemin, isolation_level=None, timeout=0)
+    try:
+        base.execute("BEGIN IMMEDIATE")
+        base.execute("INSERT INTO ecrit VALUES (?)", [qui])
+        base.execute("COMMIT")
+    finally:
+        base.close()
+
+
+def test_a_second_thread_waits_for_the_file_then_finds_sqlite_free(tmp_path):
+    chemin = tmp_path / "base.sqlite3"
+    _base(chemin)
+    file = FileEcriture(f"{chemin}.ecriture")
+    ordre: list[str] = []
+    erreurs: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with file.tenir():
+                ordre.append("second entre")
+                _ecrire(chemin, "second")
+        except BaseException as erreur:  # surfaced by the assertions below
+            erreurs.append(erreur)
+
+    with file.tenir():
+        base = sqlite3.connect(chemin, isolation_level=None)
+        base.execute("BEGIN IMMEDIATE")
+        base.execute("INSERT INTO ecrit VALUES ('premier')")
+        fil = threading.Thread(target=second)
+        fil.start()
+        time.sleep(ATTENTE)
+        assert ordre == []  # the other thread waits on the file, though the lock is taken by this one
+        base.execute("COMMIT")
+        base.close()
+        ordre.append("premier sort")
+    fil.join(timeout=10)
+
+    assert erreurs == []
+    assert ordre == ["premier sort", "second entre"]
+    with sqlite3.connect(chemin) as base:
+        assert [qui for (qui,) in base.execute("SELECT qui FROM ecrit ORDER BY rowid")] == ["premier", "second"]
+
+
+def _dans_un_enfant(file: FileEcriture, marque: Path) -> None:
+    with file.tenir():
+        marque.write_text("entré")
+
+
+def test_a_forked_process_does_not_share_the_parents_hold(tmp_path):
+    """gunicorn forks its workers: a descriptor opened before the fork must not let the child through."""
+    file = FileEcriture(str(tmp_path / "base.sqlite3.ecriture"))
+    marque = tmp_path / "enfant"
+    with file.tenir():
+        enfant = multiprocessing.get_context("fork").Process(target=_dans_un_enfant, args=(file, marque))
+        enfant.start()
+        time.sleep(ATTENTE)
+        assert not marque.exists()
+    enfant.join(timeout=10)
+
+    assert enfant.exitcode == 0
+    assert marque.read_text() == "entré"
