@@ -52,9 +52,10 @@ class _Descripteur:
         self.numero = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         self.processus = os.getpid()
 
-    def __del__(self) -> None:  # the thread ended: its descriptor goes with it
-        if self.processus == os.getpid():
-            os.close(self.numero)
+    def __del__(self) -> None:
+        # The thread ended, or a forked child replaced its parent's descriptor: closing one copy of a
+        # descriptor releases no lock while another process holds a copy of it.
+        os.close(self.numero)
 
 
 _files: dict[str, FileEcriture] = {}
