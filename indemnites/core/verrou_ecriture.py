@@ -65,9 +65,7 @@ def _file() -> FileEcriture | None:
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return None
     chemin = f"{connection.settings_dict['NAME']}.ecriture"
-    if chemin not in _files:
-        _files[chemin] = FileEcriture(chemin)
-    return _files[chemin]
+    return _files.get(chemin) or _files.setdefault(chemin, FileEcriture(chemin))
 
 
 def verrou_ecriture() -> AbstractContextManager[None]:
