@@ -13,12 +13,15 @@ that do not queue (the admin, the import) are still served by SQLite's busy hand
 """
 
 import fcntl
+import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.db import connection
+
+logger = logging.getLogger("indemnites.sqlite")
 
 
 class FileEcriture:
@@ -27,6 +30,7 @@ class FileEcriture:
 
     def __init__(self, chemin: str) -> None:
         self.chemin = chemin
+        self.indisponible = False  # warned once per process
         self._local = threading.local()
 
     def _descripteur(self) -> int:
@@ -34,12 +38,26 @@ class FileEcriture:
         # through fork() (gunicorn's workers) or shared by two threads would not exclude the other holder.
         ouvert = getattr(self._local, "ouvert", None)
         if ouvert is None or ouvert.processus != os.getpid():
-            ouvert = self._local.ouvert = _Descripteur(self.chemin)
+            ouvert = self._local.ouvert = _Descripteur(_ouvrir(self.chemin))
         return ouvert.numero
+
+    def _ouvert_ou_rien(self) -> int | None:
+        try:
+            return self._descripteur()
+        except OSError as erreur:
+            if not self.indisponible:
+                self.indisponible = True
+                logger.warning("verrou d'écriture indisponible, écritures sans file d'attente : %s", erreur.strerror)
+            return None
 
     @contextmanager
     def tenir(self) -> Iterator[None]:
-        descripteur = self._descripteur()
+        """The lock, or, when the file cannot be opened (a file created by another account, a directory
+        gone), no queue at all: SQLite's busy handler still keeps the writes apart, only slower."""
+        descripteur = self._ouvert_ou_rien()
+        if descripteur is None:
+            yield
+            return
         fcntl.flock(descripteur, fcntl.LOCK_EX)
         try:
             yield
@@ -48,14 +66,20 @@ class FileEcriture:
 
 
 class _Descripteur:
-    def __init__(self, chemin: str) -> None:
-        self.numero = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    def __init__(self, numero: int) -> None:
+        self.numero = numero
         self.processus = os.getpid()
 
     def __del__(self) -> None:
         # The thread ended, or a forked child replaced its parent's descriptor: closing one copy of a
         # descriptor releases no lock while another process holds a copy of it.
         os.close(self.numero)
+
+
+def _ouvrir(chemin: str) -> int:
+    # Read-only is enough for flock; readable by all, so that a command run under another account cannot
+    # lock the service out of a file it created.
+    return os.open(chemin, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
 
 
 _files: dict[str, FileEcriture] = {}

@@ -80,3 +80,17 @@ def test_a_forked_process_does_not_share_the_parents_hold(tmp_path):
 
     assert enfant.exitcode == 0
     assert marque.read_text() == "entré"
+
+
+def test_without_a_usable_file_writes_go_on_unqueued_and_say_so_once(tmp_path, caplog):
+    file = FileEcriture(str(tmp_path / "absent" / "base.sqlite3.ecriture"))  # a directory that does not exist
+    chemin = tmp_path / "base.sqlite3"
+    _base(chemin)
+
+    for qui in ("premier", "second"):
+        with file.tenir():
+            _ecrire(chemin, qui)
+
+    avertissements = [r for r in caplog.records if r.name == "indemnites.sqlite"]
+    assert [r.levelname for r in avertissements] == ["WARNING"]
+    assert "sans file d'attente" in avertissements[0].getMessage()
