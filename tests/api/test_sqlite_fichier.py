@@ -41,9 +41,11 @@ def service(tmp_path_factory) -> Iterator[tuple[Gunicorn, Path]]:
         "VAR_DIR": str(repertoire),
     }
     for commande in (["migrate", "--noinput"], ["demo_charger"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *commande], cwd=ROOT, env=preparation, check=True, capture_output=True
+        fait = subprocess.run(
+            [sys.executable, "manage.py", *commande], cwd=ROOT, env=preparation, capture_output=True, text=True
         )
+        if fait.returncode != 0:
+            pytest.fail(f"manage.py {commande[0]} : {fait.stderr[-3000:]}")
     instance = Gunicorn("sqlite-fichier", repertoire, environnement, workers=2)
     try:
         instance.attendre()
