@@ -6,17 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 
-from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu, JournalIndisponible
+from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu
 from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.droits.domain import indemnisation_calculer
 from indemnites.droits.models import DemandeurEmploi, Droit
 from indemnites.droits.selectors import Dossier, Identite, dossier_construire, dossier_lire, identite_condition
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
-from indemnites.journal.services.ecriture import INDISPONIBLE, acces_insertion_selon
-from indemnites.journal.services.etat import scellement_exiger
+from indemnites.journal.services.ecriture import acces_ecrivable, acces_insertion_selon
 from indemnites.oauth.domain import CHAMPS
 
 
@@ -109,13 +108,9 @@ def _lire_et_journaliser(appel: Appel, identite: Identite, champs: tuple[str, ..
         trouvee=_trace(appel, resultat="donnees-transmises", statut=200, champs=champs),
         inconnue=_trace(appel, resultat=IndividuInconnu.code, statut=404, sujet=_sujet_inconnu(identite)),
     )
-    scellement_exiger()
     # Alone, the statement is its own transaction; inside a caller's, a savepoint keeps that one usable.
     isolement = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    try:
-        with isolement, connection.cursor() as cursor:
-            cursor.execute(_LIRE_ET_JOURNALISER.format(condition=condition, insertion=insertion), params + valeurs)
-            rows = cursor.fetchall()
-    except DatabaseError as error:
-        raise JournalIndisponible(INDISPONIBLE) from error
+    with acces_ecrivable(), isolement, connection.cursor() as cursor:
+        cursor.execute(_LIRE_ET_JOURNALISER.format(condition=condition, insertion=insertion), params + valeurs)
+        rows = cursor.fetchall()
     return dossier_construire(rows)

@@ -8,7 +8,8 @@ than JOURNAL_SEAL_MAX_DELAY_SECONDS, the journal counts as unavailable and the d
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,22 +83,28 @@ def _valeurs(trace: Trace) -> dict[str, Any]:
     }
 
 
-def acces_enregistrer(*, trace: Trace) -> None:
-    """Appends one access record, in the caller's transaction. Raises JournalIndisponible when it cannot
-    be written, or when the sealer is too far behind (the journal's integrity is no longer assured)."""
+@contextmanager
+def acces_ecrivable() -> Iterator[None]:
+    """Around the statement that writes an access record: JournalIndisponible when the sealer is too far
+    behind (the journal's integrity is no longer assured) or when the database refuses the write."""
     etat.scellement_exiger()
     try:
-        with verrou_ecriture():
-            _ACCES.ecrire(_valeurs(trace))
+        yield
     except DatabaseError as error:
         raise JournalIndisponible(INDISPONIBLE) from error
+
+
+def acces_enregistrer(*, trace: Trace) -> None:
+    """Appends one access record, in the caller's transaction (see `acces_ecrivable` for its refusals)."""
+    with acces_ecrivable(), verrou_ecriture():
+        _ACCES.ecrire(_valeurs(trace))
 
 
 def acces_insertion_selon(personne: str, *, trouvee: Trace, inconnue: Trace) -> tuple[str, list[Any]]:
     """An `INSERT … SELECT` writing `trouvee` when the row `personne` (an alias with `id` and `pseudonyme`,
     joined by the caller) exists, its pseudonyme as subject, and `inconnue` when it does not: for a statement
     that reads the data and writes its record at once (PostgreSQL: one round trip, atomic). The caller runs it
-    and turns a DatabaseError into JournalIndisponible, after `etat.scellement_exiger()`."""
+    inside `acces_ecrivable()`."""
     colonnes, parametres = [], []
     maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
     valeurs_trouvee = _ACCES.parametres(_valeurs(trouvee), maintenant)
