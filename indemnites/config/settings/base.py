@@ -164,6 +164,9 @@ SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer or a probe checks each instance directly, over plain HTTP: the health and metrics
+# routes answer there instead of redirecting (they carry no personal data).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^ping$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
