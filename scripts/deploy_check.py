@@ -23,6 +23,7 @@ def main() -> int:
         .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
         .decode(),
         "ALLOWED_HOSTS": "api-indemnites.example",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",  # required in production; `check --deploy` does not connect
     }
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     return subprocess.run(command, env=env, check=False).returncode

@@ -1,4 +1,4 @@
-"""Production refuses to start without real secrets."""
+"""Production refuses to start without real secrets, or without the shared store its limits count in."""
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -37,3 +37,8 @@ def secrets_verifier() -> None:
             raise ImproperlyConfigured(f"{name} doit compter au moins {MIN_LENGTHS[name]} caractères.")
     if not settings.ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS est obligatoire en production.")
+    if not settings.REDIS_URL:
+        raise ImproperlyConfigured(
+            "REDIS_URL est obligatoire en production (par exemple redis://127.0.0.1:6379/0) : sans lui, chaque "
+            "worker compterait seul les limites de débit et les quotas des clients."
+        )

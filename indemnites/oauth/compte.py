@@ -21,7 +21,7 @@ from indemnites.oauth.identity import identity_backend
 from indemnites.oauth.selectors import autorisations_lister
 from indemnites.oauth.services import autorisation_retirer
 from indemnites.oauth.throttle import connexion_attente, connexion_echec_compter, connexion_reussite
-from indemnites.trafic.http import limiter_connexion
+from indemnites.trafic.http import adresse, limiter_connexion
 
 SESSION_SUIVANT = "connexion_suivant"
 
@@ -64,7 +64,7 @@ class ConnexionView(View):
         form, suivant = ConnexionForm(request.POST), _suivant(request)
         if not form.is_valid():
             return self._page(request, form, suivant)
-        identifiant, ip = form.cleaned_data["identifiant"], request.META.get("REMOTE_ADDR", "")
+        identifiant, ip = form.cleaned_data["identifiant"], adresse(request)  # the client's, behind a proxy
         attente = connexion_attente(identifiant=identifiant, ip=ip)
         if attente is not None:
             form.add_error(None, _attente_message(*attente))

@@ -77,6 +77,10 @@ def etat_le_plus_contraignant(etats: list[Etat]) -> Etat:
 
 
 def en_tetes(etats: list[Etat], maintenant: float) -> dict[str, str]:
+    """The RateLimit headers of the limits that were counted. A limit whose counters could not be reached
+    (fail-open) is left out rather than advertised with a full quota it never counted: while Redis is down,
+    API answers carry no RateLimit header at all."""
+    etats = [etat for etat in etats if etat.connu]
     if not etats:
         return {}
     contraignant = etat_le_plus_contraignant(etats)
@@ -130,3 +134,13 @@ def personne_empreinte(cle_secrete: bytes, *parties: str) -> str:
     """A short keyed digest of a person's identity: counted per day, never readable."""
     message = "\x1f".join(parties).encode()
     return hmac.new(cle_secrete, message, hashlib.sha256).hexdigest()[:24]
+
+
+def verrouillage_attente(moments: list[float], *, politique: Politique, maintenant: float) -> int | None:
+    """Failed logins in a sliding window: `moments` are the latest failures (Unix times, newest first).
+    None while fewer than the quota fall within the window; else the seconds until the oldest of the
+    quota's latest failures leaves it (then an attempt is allowed again)."""
+    recents = [moment for moment in moments if moment > maintenant - politique.fenetre]
+    if len(recents) < politique.quota:
+        return None
+    return max(1, math.ceil(recents[politique.quota - 1] + politique.fenetre - maintenant))

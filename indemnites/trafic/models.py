@@ -23,3 +23,20 @@ class AlerteUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jour} {self.client_id}"
+
+
+class EchecConnexion(models.Model):
+    """One failed login, per account (digest of the identifier) and per source address: in the database, so
+    that the lockout holds across every worker and instance, with or without Redis."""
+
+    portee = models.CharField(max_length=8)  # "compte" or "ip"
+    cle = models.CharField(max_length=64)  # a digest, never the identifier itself
+    moment = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "échec de connexion"
+        verbose_name_plural = "échecs de connexion"
+        indexes = [models.Index(fields=["portee", "cle", "moment"], name="echec_connexion_cle")]
+
+    def __str__(self) -> str:
+        return f"{self.portee} {self.moment:%Y-%m-%d %H:%M:%S}"

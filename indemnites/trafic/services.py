@@ -12,7 +12,8 @@ from django.utils import timezone
 from indemnites.exploitation import metriques
 from indemnites.trafic.domain import Etat, Politique, etat_ouvert, politique_lire, seuil_personnes
 from indemnites.trafic.errors import QuotaDepasse, UsageAnormal
-from indemnites.trafic.models import AlerteUsage
+from indemnites.trafic.models import AlerteUsage, EchecConnexion
+from indemnites.trafic.selectors import connexion_compteurs
 from indemnites.trafic.storage import Personnes, Quota, disjoncteur
 
 logger = logging.getLogger("indemnites.trafic")
@@ -102,3 +103,21 @@ def _secondes_avant_demain() -> int:
     demain = datetime.combine(maintenant.date() + timedelta(days=1), datetime.min.time(), tzinfo=maintenant.tzinfo)
     # In UTC: between two datetimes of the same zone Python ignores a DST change in between.
     return max(1, int((demain.astimezone(UTC) - maintenant.astimezone(UTC)).total_seconds()) + 1)
+
+
+def connexion_echec_enregistrer(*, identifiant: str, ip: str) -> None:
+    """One failed login, for its account and its source address; failures older than the longest window
+    go at the same time (the table holds the last 15 minutes or so, never more)."""
+    maintenant = timezone.now()
+    compteurs = connexion_compteurs(identifiant=identifiant, ip=ip)
+    EchecConnexion.objects.bulk_create(
+        [EchecConnexion(portee=portee, cle=cle, moment=maintenant) for portee, cle, _ in compteurs]
+    )
+    plus_longue = max(politique.fenetre for _, _, politique in compteurs)
+    EchecConnexion.objects.filter(moment__lt=maintenant - timedelta(seconds=plus_longue)).delete()
+
+
+def connexion_echecs_effacer(*, identifiant: str) -> None:
+    """A successful login wipes the account's failures (not the address's)."""
+    portee, cle, _ = connexion_compteurs(identifiant=identifiant, ip="")[0]
+    EchecConnexion.objects.filter(portee=portee, cle=cle).delete()

@@ -11,17 +11,11 @@ from django.db import connection
 from django.utils import timezone
 
 from indemnites.journal.models import Enregistrement, Mode
-from indemnites.oauth.throttle import limiter
 from tests.conftest import DATA_URL, SIRET_DESTINATAIRE
 from tests.oauth import outils
 from tests.oauth.outils import INDEMNISATION_URL, USERINFO_URL, bearer
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture(autouse=True)
-def _compteurs_de_connexion_vides() -> None:
-    limiter().storage.reset()
 
 
 @pytest.fixture

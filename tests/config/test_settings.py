@@ -16,6 +16,7 @@ VRAIS_SECRETS = {
     "NIR_PEPPER": "p" * 32,
     "OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nvraie-cle\n-----END PRIVATE KEY-----",
     "ALLOWED_HOSTS": ["api-indemnites.example"],
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -55,6 +56,14 @@ def test_too_short_secret_is_refused(reglage, minimum):
 
 def test_empty_allowed_hosts_is_refused():
     with production(ALLOWED_HOSTS=[]), pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
+        secrets_verifier()
+
+
+def test_production_without_redis_is_refused_naming_the_variable():
+    with (
+        production(REDIS_URL=""),
+        pytest.raises(ImproperlyConfigured, match="REDIS_URL est obligatoire en production"),
+    ):
         secrets_verifier()
 
 

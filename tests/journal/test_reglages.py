@@ -14,6 +14,7 @@ PRODUCTION = {
     "NIR_PEPPER": "p" * 32,
     "OIDC_RSA_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nvraie-cle\n-----END PRIVATE KEY-----",
     "ALLOWED_HOSTS": ["api-indemnites.example"],
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 

@@ -177,3 +177,26 @@ def test_an_anchor_file_that_is_not_a_checkpoint_is_refused(verifier, tmp_path):
 
     assert not intact
     assert "ligne 1" in sortie
+
+
+def test_verify_only_reads_a_recent_unsealed_record_waits_for_the_sealer(verifier):
+    ecrire(2)
+    ecrire(1, sceller=False)
+
+    intact, sortie = verifier()
+
+    assert intact, sortie
+    assert "1 enregistrement(s) en attente de scellement" in sortie
+    assert Enregistrement.objects.filter(rang__isnull=True).count() == 1  # still unsealed: verify never seals
+
+
+def test_an_unsealed_record_older_than_the_delay_is_an_anomaly_not_sealed(verifier, settings):
+    ecrire(2)
+    ecrire(1, sceller=False)
+    sql(f"UPDATE {TABLE} SET horodatage = %s WHERE rang IS NULL", [datetime(2020, 1, 1, tzinfo=UTC)])
+
+    intact, sortie = verifier()
+
+    assert not intact
+    assert "n° 3 [non-scelle]" in sortie
+    assert Enregistrement.objects.filter(rang__isnull=True).count() == 1

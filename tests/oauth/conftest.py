@@ -2,14 +2,7 @@
 
 import pytest
 
-from indemnites.oauth.throttle import limiter
 from tests.oauth import outils
-
-
-@pytest.fixture(autouse=True)
-def _compteurs_de_connexion_vides() -> None:
-    """Failed-login counters of this run only (their prefix is random per run, never a shared FLUSHDB)."""
-    limiter().storage.reset()
 
 
 @pytest.fixture

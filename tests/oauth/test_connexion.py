@@ -6,11 +6,12 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.conf import settings as reglages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
+from indemnites.trafic.models import EchecConnexion
+from indemnites.trafic.services import connexion_echec_enregistrer
 from tests.oauth import outils
 from tests.oauth.outils import MOT_DE_PASSE
 
@@ -22,7 +23,9 @@ def connecte(http) -> bool:
 
 
 def essayer(http, identifiant: str = "jean.are", mot_de_passe: str = "mauvais", ip: str = "192.0.2.10", **extra):
-    return http.post(LOGIN_URL, {"identifiant": identifiant, "mot_de_passe": mot_de_passe, **extra}, REMOTE_ADDR=ip)
+    en_tetes = {cle: extra.pop(cle) for cle in list(extra) if cle.startswith("HTTP_")}
+    donnees = {"identifiant": identifiant, "mot_de_passe": mot_de_passe, **extra}
+    return http.post(LOGIN_URL, donnees, REMOTE_ADDR=ip, **en_tetes)
 
 
 def texte(response) -> str:
@@ -138,7 +141,6 @@ class TestLimitation:
 
         assert essayer(http, mot_de_passe=MOT_DE_PASSE).status_code == 302
 
-    @pytest.mark.skipif(bool(reglages.REDIS_URL), reason="Redis expires its keys on its own clock")
     def test_suspension_ends_after_the_window(self, http, jean):
         for _ in range(5):
             essayer(http)
@@ -147,6 +149,36 @@ class TestLimitation:
             response = essayer(http, mot_de_passe=MOT_DE_PASSE)
 
         assert response.status_code == 302
+
+    def test_failures_seen_by_another_worker_or_instance_count_here(self, http, jean):
+        # Another process (a second gunicorn worker, another instance) recorded them: they are in the
+        # database, not in this process's memory, with or without Redis.
+        for rang in range(5):
+            connexion_echec_enregistrer(identifiant="Jean.ARE", ip=f"203.0.113.{rang}")
+
+        assert essayer(http, mot_de_passe=MOT_DE_PASSE).status_code == 429
+
+    def test_the_failures_table_never_holds_the_identifier_or_the_address(self, http, jean):
+        essayer(http, ip="192.0.2.55")
+
+        cles = " ".join(EchecConnexion.objects.values_list("cle", flat=True))
+        assert EchecConnexion.objects.count() == 2
+        assert "jean" not in cles
+        assert "192.0.2.55" not in cles
+
+    def test_behind_a_proxy_the_address_is_the_clients(self, http, jean, settings):
+        settings.TRAFIC_NOMBRE_PROXYS = 1
+        settings.DEMANDEUR_CONNEXION_LIMITE_IP = "3/15 minutes"
+        for rang in range(3):
+            essayer(http, f"inconnu{rang}", ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9")
+
+        # Same proxy, another client: not suspended; the same client again: suspended.
+        autre = essayer(http, mot_de_passe=MOT_DE_PASSE, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.10")
+        http.logout()
+        meme = essayer(http, mot_de_passe=MOT_DE_PASSE, ip="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9")
+
+        assert autre.status_code == 302
+        assert meme.status_code == 429
 
 
 class FournisseurAmont:

@@ -1,17 +1,9 @@
 """The per-client quota also holds on the connected-mode data route (mode A)."""
 
-import pytest
-
 from indemnites.journal.models import Enregistrement, Mode
 from indemnites.oauth.models import Application
-from indemnites.oauth.throttle import limiter
 from tests.oauth import outils
 from tests.oauth.outils import INDEMNISATION_URL, bearer
-
-
-@pytest.fixture(autouse=True)
-def _compteurs_de_connexion_vides() -> None:
-    limiter().storage.reset()
 
 
 def test_a_connected_mode_client_gets_its_quota_then_429_quota_exceeded(http):

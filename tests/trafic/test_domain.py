@@ -13,8 +13,10 @@ from indemnites.trafic.domain import (
     cle_adresse,
     en_tetes,
     etat_le_plus_contraignant,
+    etat_ouvert,
     politique_lire,
     seuil_personnes,
+    verrouillage_attente,
 )
 
 # draft-ietf-httpapi-ratelimit-headers-11: lists of sf-string items with integer parameters.
@@ -125,3 +127,31 @@ def test_the_distinct_persons_threshold_is_the_volume_with_its_margin(volume, ma
 
     assert seuil >= (volume or defaut) * marge - 1e-6
     assert seuil < (volume or defaut) * marge + 1
+
+
+def test_a_limit_that_failed_open_is_not_advertised():
+    compte = Etat(politique=Politique("ip", 10, 60), consommes=3, fin=1060.0)
+    ouvert = etat_ouvert(Politique("client", 20, 1), 1000.0)
+
+    assert en_tetes([ouvert], 1000.0) == {}
+    assert en_tetes([compte, ouvert], 1000.0)["RateLimit"] == '"ip";r=7;t=60'
+
+
+@given(
+    quota=st.integers(1, 10),
+    fenetre=st.integers(1, 3600),
+    ecarts=st.lists(st.floats(0, 4000, allow_nan=False), max_size=20),
+)
+def test_an_account_is_locked_exactly_while_quota_failures_lie_in_the_window(quota, fenetre, ecarts):
+    maintenant = 10_000.0
+    moments = sorted((maintenant - ecart for ecart in ecarts), reverse=True)
+    politique = Politique("compte", quota, fenetre)
+
+    attente = verrouillage_attente(moments, politique=politique, maintenant=maintenant)
+
+    dans_la_fenetre = [m for m in moments if m > maintenant - fenetre]
+    assert (attente is None) == (len(dans_la_fenetre) < quota)
+    if attente is not None:
+        assert 1 <= attente <= fenetre
+        # once waited (and no new failure), an attempt is allowed again
+        assert verrouillage_attente(moments, politique=politique, maintenant=maintenant + attente) is None

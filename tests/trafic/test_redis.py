@@ -38,7 +38,8 @@ def test_requests_get_answers_when_redis_is_unreachable(client_quota, consulter,
     assert len(alertes) == 1  # once, then Redis rests for TRAFIC_REDIS_PAUSE_SECONDES
     assert "injoignables" in alertes[0].getMessage()
     assert echecs_comptes("storage_error") == avant + 1
-    assert reponses[-1]["RateLimit"] == '"ip";r=1000;t=60, "client";r=1;t=1'  # nothing counted: all left
+    # Nothing was counted: the answers claim no quota (no RateLimit header at all).
+    assert not [nom for nom in reponses[-1].headers if nom.lower().startswith("ratelimit")]
 
 
 @pytest.mark.usefixtures("redis_injoignable")

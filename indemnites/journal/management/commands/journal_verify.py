@@ -1,4 +1,6 @@
-"""`manage.py journal_verify`: recomputes the hash chain and checks the signed checkpoints."""
+"""`manage.py journal_verify`: recomputes the hash chain and checks the signed checkpoints. It only reads:
+sealing is the sealer's job (and journal_checkpoint's); a record left unsealed longer than
+JOURNAL_SEAL_MAX_DELAY_SECONDS is an anomaly it reports, never something it repairs."""
 
 import os
 import time
@@ -11,17 +13,17 @@ from django.core.management.base import BaseCommand, CommandError
 from indemnites.journal.domain import PointDeControle, Rapport, ancre_lire
 from indemnites.journal.management.commands._outils import NOMS, journal_argument, journaux, nombre
 from indemnites.journal.selectors import journal_verifier
-from indemnites.journal.services.scellement import journaux_sceller
 
 ANOMALIES_AFFICHEES = 50
 
 
 class Command(BaseCommand):
     help = (
-        "Scelle ce qui attend, puis recalcule la chaîne d'empreintes du journal et vérifie les signatures des "
-        "points de contrôle ; signale, "
+        "Recalcule la chaîne d'empreintes du journal et vérifie les signatures des points de contrôle, sans "
+        "rien écrire ; signale, "
         "avec leur numéro, les enregistrements modifiés, supprimés, insérés, déplacés, et toute troncature après "
-        "un point de contrôle. Code de sortie 1 si le journal est altéré."
+        "un point de contrôle, et les enregistrements qui attendent leur scellement depuis plus que "
+        "JOURNAL_SEAL_MAX_DELAY_SECONDS. Code de sortie 1 si le journal est altéré ou en retard de scellement."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sans-sceller",
             action="store_true",
-            help="ne pas sceller d'abord ce qui attend (copie en lecture seule) : l'attente est signalée à part",
+            help="sans effet, gardé pour les scripts existants : la vérification ne scelle jamais",
         )
         parser.add_argument(
             "--processus",
@@ -50,8 +52,6 @@ class Command(BaseCommand):
         ancres = self._ancres(options["ancre"])
         alteres = []
         for journal in journaux(options["journal"]):
-            if not options["sans_sceller"]:
-                journaux_sceller(journaux=(journal,))
             debut = time.perf_counter()
             rapport = journal_verifier(
                 journal=journal,
