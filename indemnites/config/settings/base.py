@@ -30,6 +30,13 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_pem(name: str) -> str:
+    """A PEM key from the environment, multi-line or written on one line with `\\n` for each line break
+    (an environment file holds one variable per line: deploy/api-indemnites.env.exemple). A PEM never
+    contains a backslash, so the two forms cannot be confused."""
+    return env(name).replace("\\n", "\n")
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -37,7 +44,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 NIR_PEPPER = env("NIR_PEPPER")
-OIDC_RSA_PRIVATE_KEY = env("OIDC_RSA_PRIVATE_KEY")
+OIDC_RSA_PRIVATE_KEY = env_pem("OIDC_RSA_PRIVATE_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SANDBOX = env_bool("SANDBOX")
@@ -330,7 +337,7 @@ EXPLOITATION_SONDES_CONSERVATION_JOURS = int(env("EXPLOITATION_SONDES_CONSERVATI
 # --- journal ---
 # Ed25519 private key (PEM, PKCS#8) signing the journals' checkpoints; its public key is served at
 # /journal/cle-publique. Required in production (indemnites/core/secrets.py).
-JOURNAL_SIGNING_KEY = env("JOURNAL_SIGNING_KEY")
+JOURNAL_SIGNING_KEY = env_pem("JOURNAL_SIGNING_KEY")
 # Other trusted public keys (PEM or base64 of the 32 raw bytes, separated by ";"): previous signing keys
 # after a rotation, or the public key alone on an auditor's machine.
 JOURNAL_PUBLIC_KEYS = [cle.strip() for cle in env("JOURNAL_PUBLIC_KEYS").split(";") if cle.strip()]

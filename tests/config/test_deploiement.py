@@ -1,0 +1,81 @@
+"""The production kit in deploy/: the environment template names every variable the settings read (the
+required ones marked), and the generated secrets load as the service reads them."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from django.conf import settings
+
+from indemnites.config.settings.base import env_pem
+from indemnites.exploitation.deploiement import REQUISES
+
+DEPLOY = settings.BASE_DIR / "deploy"
+MODELE = DEPLOY / "api-indemnites.env.exemple"
+LUES = re.compile(r"""(?:env|env_bool|env_list|env_pem|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""")
+
+
+def variables_du_modele() -> dict[str, bool]:
+    """{variable: marked required} from the template, commented out or not."""
+    variables, obligatoire = {}, False
+    for ligne in MODELE.read_text().splitlines():
+        affectation = re.match(r"#?([A-Z][A-Z0-9_]+)=", ligne)
+        if affectation:
+            variables[affectation.group(1)] = obligatoire
+            obligatoire = False
+        elif ligne.startswith("#"):
+            obligatoire = obligatoire or "[OBLIGATOIRE]" in ligne
+        else:
+            obligatoire = False
+    return variables
+
+
+def systemd_lire(texte: str) -> dict[str, str]:
+    """An environment file as systemd reads the template's lines: NAME=value, or NAME='literal value'."""
+    valeurs = {}
+    for ligne in texte.splitlines():
+        nom, _, valeur = ligne.partition("=")
+        if valeur.startswith("'") and valeur.endswith("'"):
+            valeur = valeur[1:-1]
+        valeurs[nom] = valeur
+    return valeurs
+
+
+def test_the_template_lists_every_variable_the_settings_read():
+    lues = set(LUES.findall((settings.BASE_DIR / "indemnites/config/settings/base.py").read_text()))
+
+    assert lues - set(variables_du_modele()) == set()
+
+
+def test_the_required_variables_are_marked_in_the_template():
+    modele = variables_du_modele()
+
+    assert [nom for nom in REQUISES if not modele.get(nom)] == []
+
+
+def test_a_pem_written_on_one_line_is_read_as_the_key(monkeypatch):
+    cle = ed25519.Ed25519PrivateKey.generate()
+    pem = cle.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    monkeypatch.setenv("UNE_CLE", pem.decode().replace("\n", "\\n"))
+
+    assert env_pem("UNE_CLE") == pem.decode()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl absent")
+def test_generated_secrets_pass_the_production_checks():
+    sortie = subprocess.run([DEPLOY / "generer-secrets"], capture_output=True, text=True, check=True, timeout=120)
+    valeurs = systemd_lire(sortie.stdout)
+
+    assert len(valeurs["DJANGO_SECRET_KEY"]) >= 50
+    assert len(valeurs["NIR_PEPPER"]) >= 32
+    assert len(valeurs["METRIQUES_JETON"]) >= 32
+    oidc = serialization.load_pem_private_key(valeurs["OIDC_RSA_PRIVATE_KEY"].replace("\\n", "\n").encode(), None)
+    journal = serialization.load_pem_private_key(valeurs["JOURNAL_SIGNING_KEY"].replace("\\n", "\n").encode(), None)
+    assert isinstance(oidc, rsa.RSAPrivateKey) and oidc.key_size >= 2048
+    assert isinstance(journal, ed25519.Ed25519PrivateKey)
+    assert len(sortie.stdout.splitlines()) == 5  # one line per variable, PEM keys included
