@@ -76,6 +76,7 @@ def test_generated_secrets_pass_the_production_checks():
     assert len(valeurs["METRIQUES_JETON"]) >= 32
     oidc = serialization.load_pem_private_key(valeurs["OIDC_RSA_PRIVATE_KEY"].replace("\\n", "\n").encode(), None)
     journal = serialization.load_pem_private_key(valeurs["JOURNAL_SIGNING_KEY"].replace("\\n", "\n").encode(), None)
-    assert isinstance(oidc, rsa.RSAPrivateKey) and oidc.key_size >= 2048
+    assert isinstance(oidc, rsa.RSAPrivateKey)
+    assert oidc.key_size >= 2048
     assert isinstance(journal, ed25519.Ed25519PrivateKey)
     assert len(sortie.stdout.splitlines()) == 5  # one line per variable, PEM keys included
