@@ -6,6 +6,8 @@ DEV_SETTINGS := indemnites.config.settings.dev
 MANAGE := DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links printed and emailed in development follow the address served (`make run PORT=8001`), unless set.
+URL_PUBLIQUE ?= http://$(HOST):$(PORT)
 
 .PHONY: run test quality venv serve lock clean
 
@@ -23,10 +25,10 @@ var/oidc-dev-key.pem: | venv
 var/journal-dev-key.pem: | venv
 	$(BIN)/python scripts/dev_keys.py $@ --ed25519
 
-## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers)
+## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers; PORT=…)
 run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	$(MANAGE) migrate --noinput
-	$(MANAGE) demo_charger
+	URL_PUBLIQUE=$(URL_PUBLIQUE) $(MANAGE) demo_charger
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "API indemnités : http://$(HOST):$(PORT)/"
@@ -36,8 +38,8 @@ run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	@echo "  Jeton    : POST http://$(HOST):$(PORT)/connexion/oauth2/access_token?realm=/partenaire"
 	@echo "  Données  : POST http://$(HOST):$(PORT)/partenaire/indemnisations/v1/indemnisation"
 	@echo ""
-	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi \
-		--workers 2 --bind $(HOST):$(PORT)
+	URL_PUBLIQUE=$(URL_PUBLIQUE) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) \
+		$(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi --workers 2 --bind $(HOST):$(PORT)
 
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \

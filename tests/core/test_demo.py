@@ -74,3 +74,9 @@ def test_sandbox_client_answers_the_documented_persona(http):
     )
 
     assert response.json() == {"beneficiaireAssuranceChomage": True}
+
+
+def test_printed_links_follow_the_public_address(settings):
+    settings.URL_PUBLIQUE = "http://127.0.0.1:8123"
+
+    assert "http://127.0.0.1:8123/habilitations/" in charger()

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  redirect_uri enregistrées : {' '.join(sandbox_redirect_uris('/callback'))}")
 
     def _habilitations(self) -> None:
-        self.stdout.write("Habilitations (docs/habilitations.md), http://127.0.0.1:8000/habilitations/ :")
+        adresse = settings.URL_PUBLIQUE.rstrip("/") + "/habilitations/"
+        self.stdout.write(f"Habilitations (docs/habilitations.md), {adresse} :")
         for agent in agents_demo_charger():
             self.stdout.write(f"  {agent.role} : {agent.courriel} ; mot de passe {DEMO_AGENT_MOT_DE_PASSE}")
