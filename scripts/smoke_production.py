@@ -425,14 +425,16 @@ def charge_lancer(banc: Banc, jeton: str, *, duree: float, debit: float, tuer: I
             mesures.append(Mesure(request_id, statut, time.monotonic() - debut))
 
     tue_a: float | None = duree * 0.4
-    with ThreadPoolExecutor(32) as pool:
-        for rang in range(int(duree * debit)):
-            cible = debut + rang / debit
-            if tue_a is not None and time.monotonic() - debut >= tue_a:
-                os.killpg(tuer.processus.pid, signal.SIGKILL)
-                tue_a = None
-            time.sleep(max(0.0, cible - time.monotonic()))
-            pool.submit(appel, rang)
+    pool = ThreadPoolExecutor(32)
+    for rang in range(int(duree * debit)):
+        cible = debut + rang / debit
+        if tue_a is not None and time.monotonic() - debut >= tue_a:
+            os.killpg(tuer.processus.pid, signal.SIGKILL)
+            tue_a = None
+        time.sleep(max(0.0, cible - time.monotonic()))
+        pool.submit(appel, rang)
+    # Bounded: calls still queued when the time is up (a machine too busy to keep the pace) are not sent.
+    pool.shutdown(wait=True, cancel_futures=True)
     for client in clients:
         client.close()
     return mesures, time.monotonic() - debut
@@ -471,7 +473,8 @@ def panne_verifier(banc: Banc, jeton: str, *, duree: float, debit: float) -> Non
     scellement_attendre(banc)
     enregistrements, perdus = pertes_compter(banc, servis)
     debit_obtenu = len(mesures) / ecoule
-    dire(f"  charge : {len(mesures)} requêtes en {ecoule:.1f} s ({debit_obtenu:.0f}/s), statuts {dict(statuts)} ; "
+    dire(f"  charge : {len(mesures)} requêtes envoyées (sur {int(duree * debit)} prévues) en {ecoule:.1f} s "
+         f"({debit_obtenu:.0f}/s), statuts {dict(statuts)} ; "
          f"instance du port {tuee.port} tuée (SIGKILL) à {tue_a:.0f} s")  # fmt: skip
     dire(f"  journal : {len(servis)} réponses 200, {enregistrements} enregistrements scellés pour elles, "
          f"perdus : {perdus}")  # fmt: skip
