@@ -80,3 +80,36 @@ def test_generated_secrets_pass_the_production_checks():
     assert oidc.key_size >= 2048
     assert isinstance(journal, ed25519.Ed25519PrivateKey)
     assert len(sortie.stdout.splitlines()) == 5  # one line per variable, PEM keys included
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze absent")
+def test_the_systemd_units_and_timers_are_valid(tmp_path):
+    # Paths of the target machine replaced by ones that exist here: systemd checks them.
+    remplacements = {
+        "/srv/api-indemnites/.venv/bin/gunicorn": "/bin/true",
+        "/srv/api-indemnites/deploy/tache": "/bin/true",
+        "/srv/api-indemnites": str(tmp_path),
+        "/etc/api-indemnites/env": "/dev/null",
+        "=indemnites": "=root",
+    }
+    for unite in (DEPLOY / "systemd").iterdir():
+        texte = unite.read_text()
+        for avant, apres in remplacements.items():
+            texte = texte.replace(avant, apres)
+        (tmp_path / unite.name.replace("@.service", "@essai.service")).write_text(texte)
+    unites = sorted(str(chemin) for chemin in tmp_path.iterdir())
+
+    resultat = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *unites], capture_output=True, text=True, timeout=60
+    )
+
+    assert resultat.returncode == 0, resultat.stderr
+    assert resultat.stderr.strip() == ""  # no unknown key, no bad value
+
+
+def test_every_timer_starts_a_task_that_deploy_tache_knows():
+    taches = (DEPLOY / "tache").read_text()
+    for minuteur in (DEPLOY / "systemd").glob("*.timer"):
+        tache = re.search(r"^Unit=api-indemnites-tache@(.+)\.service$", minuteur.read_text(), flags=re.MULTILINE)
+        assert tache is not None, minuteur.name
+        assert f"\n  {tache.group(1)})" in taches, tache.group(1)
