@@ -101,6 +101,7 @@ class Banc:
     prefixe: str = field(default_factory=lambda: f"smoke-{secrets.token_hex(4)}")
     env: dict[str, str] = field(default_factory=dict)
     instances: list["Instance"] = field(default_factory=list)
+    nginx: subprocess.Popen | None = None
     https: int = 0
     http: int = 0
     certificat: Path | None = None
@@ -494,25 +495,27 @@ def panne_verifier(banc: Banc, jeton: str, *, duree: float, debit: float) -> Non
 # --- the run ------------------------------------------------------------------------------------------------
 
 
-def demonter(banc: Banc, nginx: subprocess.Popen | None) -> None:
-    if nginx is not None and nginx.poll() is None:
-        os.killpg(nginx.pid, signal.SIGTERM)
-        nginx.wait(timeout=10)
-    for instance in banc.instances:
-        if instance.processus.poll() is None:
-            os.killpg(instance.processus.pid, signal.SIGTERM)
+def demonter(banc: Banc) -> None:
+    """Stops what the run started and removes its database and Redis keys, whatever failed before."""
+    for processus in [banc.nginx, *(instance.processus for instance in banc.instances)]:
+        if processus is not None and processus.poll() is None:
+            os.killpg(processus.pid, signal.SIGTERM)
             try:
-                instance.processus.wait(timeout=15)
+                processus.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(instance.processus.pid, signal.SIGKILL)
-    with psycopg.connect(banc.pg_admin, autocommit=True) as connexion:
-        connexion.execute(f'DROP DATABASE IF EXISTS "{banc.base}" WITH (FORCE)')
-    stockage = redis.Redis.from_url(banc.redis_url)
-    for cle in stockage.scan_iter(f"{banc.prefixe}*", count=1000):
-        stockage.delete(cle)
+                os.killpg(processus.pid, signal.SIGKILL)
+    try:
+        with psycopg.connect(banc.pg_admin, autocommit=True) as connexion:
+            connexion.execute(f'DROP DATABASE IF EXISTS "{banc.base}" WITH (FORCE)')
+        stockage = redis.Redis.from_url(banc.redis_url)
+        for cle in stockage.scan_iter(f"{banc.prefixe}*", count=1000):
+            stockage.delete(cle)
+    except (psycopg.Error, redis.RedisError) as erreur:
+        dire(f"nettoyage incomplet (base {banc.base}, préfixe Redis {banc.prefixe}) : {erreur}")
 
 
-def executer(banc: Banc, *, duree: float, debit: float) -> None:
+def installer(banc: Banc) -> dict[str, dict[str, str]]:
+    """The kit on this machine: environment, database, two instances, nginx. Returns the clients made."""
     banc.https, banc.http = port_libre(), port_libre()
     certificat_creer(banc)
     environnement_construire(banc)
@@ -522,11 +525,15 @@ def executer(banc: Banc, *, duree: float, debit: float) -> None:
     banc.instances = [instance_lancer(banc, rang) for rang in range(2)]
     for instance in banc.instances:
         attendre(instance.url + "/readyz")
-    nginx = None
+    banc.nginx = nginx_lancer(banc, nginx_configurer(banc))
+    attendre(f"http://127.0.0.1:{banc.http}/healthz", headers={"Host": HOTE})
+    dire(f"== nginx (HTTPS {banc.https}, HTTP {banc.http}) devant gunicorn {[i.port for i in banc.instances]}")
+    return clients
+
+
+def executer(banc: Banc, *, duree: float, debit: float) -> None:
     try:
-        nginx = nginx_lancer(banc, nginx_configurer(banc))
-        attendre(f"http://127.0.0.1:{banc.http}/healthz", headers={"Host": HOTE})
-        dire(f"== nginx (HTTPS {banc.https}, HTTP {banc.http}) devant gunicorn {[i.port for i in banc.instances]}")
+        clients = installer(banc)
         sante_verifier(banc)
         with https(banc, "127.0.0.10") as client:
             jeton = jeton_obtenir(client, clients["charge"])
@@ -534,11 +541,10 @@ def executer(banc: Banc, *, duree: float, debit: float) -> None:
         limite_ip_verifier(banc)
         quota_verifier(banc, clients["quota"])
         verrouillage_verifier(banc)
-        sonde = manage(banc, "monitoring_probe")
-        dire(f"  sonde par nginx en HTTPS : {sonde.strip()}")
+        dire(f"  sonde par nginx en HTTPS : {manage(banc, 'monitoring_probe').strip()}")
         panne_verifier(banc, jeton, duree=duree, debit=debit)
     finally:
-        demonter(banc, nginx)
+        demonter(banc)
 
 
 def main() -> int:
