@@ -1,9 +1,7 @@
 """Development: `make run`. SQLite under var/, in-process cache, demo data and sandbox."""
 
-import os
-
 from indemnites.config.settings.base import *  # noqa: F403
-from indemnites.config.settings.base import VAR_DIR, env, env_bool
+from indemnites.config.settings.base import VAR_DIR, env, env_bool, env_pem
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 ALLOW_DEVELOPMENT_SECRETS = True
@@ -18,7 +16,7 @@ CSRF_COOKIE_SECURE = False
 
 # `make run` generates this key once (scripts/dev_keys.py); it is git-ignored, never committed.
 _dev_key = VAR_DIR / "oidc-dev-key.pem"
-OIDC_RSA_PRIVATE_KEY = os.environ.get("OIDC_RSA_PRIVATE_KEY") or (_dev_key.read_text() if _dev_key.exists() else "")
+OIDC_RSA_PRIVATE_KEY = env_pem("OIDC_RSA_PRIVATE_KEY") or (_dev_key.read_text() if _dev_key.exists() else "")
 OAUTH2_PROVIDER["OIDC_RSA_PRIVATE_KEY"] = OIDC_RSA_PRIVATE_KEY  # noqa: F405 (base read the empty variable)
 OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]  # noqa: F405
 
@@ -29,6 +27,4 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # --- journal ---
 # `make run` generates this checkpoint signing key once (scripts/dev_keys.py --ed25519); git-ignored.
 _journal_key = VAR_DIR / "journal-dev-key.pem"
-JOURNAL_SIGNING_KEY = os.environ.get("JOURNAL_SIGNING_KEY") or (
-    _journal_key.read_text() if _journal_key.exists() else ""
-)
+JOURNAL_SIGNING_KEY = env_pem("JOURNAL_SIGNING_KEY") or (_journal_key.read_text() if _journal_key.exists() else "")
