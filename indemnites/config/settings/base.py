@@ -6,6 +6,7 @@ start-up is refused while a secret is missing or is a development value.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -390,3 +391,10 @@ PROCONNECT_ACR_VALUES = env("PROCONNECT_ACR_VALUES")
 HABILITATIONS_MOTS_DE_PASSE_LOCAUX = env_bool(
     "HABILITATIONS_MOTS_DE_PASSE_LOCAUX", default=HABILITATIONS_IDENTITE != "proconnect" or DEBUG or SANDBOX
 )
+# The FranceConnect and ProConnect buttons and the logout forms end in a redirect to the provider; CSP's
+# form-action also governs the redirects that follow a form, so the providers' origins are allowed there.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
+    f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
+    for url in (FRANCECONNECT_DISCOVERY_URL, PROCONNECT_DISCOVERY_URL)
+    if url
+]
