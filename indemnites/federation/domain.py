@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from indemnites.droits.domain import Sexe
 
@@ -137,6 +138,11 @@ def correspondance_chercher(pivot: IdentitePivot, candidats: Sequence[PersonneRe
     if len(trouvees) > 1:
         return Correspondance(Resultat.PLUSIEURS)
     return Correspondance(Resultat.UNIQUE, trouvees[0])
+
+
+def origines(*urls: str) -> list[str]:
+    """The origins (scheme://host:port) of the configured providers, for the pages' CSP `form-action`."""
+    return [f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" for url in urls if url]
 
 
 def agent_proconnect_lire(claims: Mapping[str, Any]) -> AgentProConnect | list[str]:

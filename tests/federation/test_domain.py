@@ -15,6 +15,7 @@ from indemnites.federation.domain import (
     agent_proconnect_lire,
     correspondance_chercher,
     nom_normaliser,
+    origines,
     pivot_lire,
     premier_prenom,
 )
@@ -128,3 +129,12 @@ def test_proconnect_claims_make_an_agent_or_name_what_is_missing():
     assert agent.siret == "21750001600019"
     assert agent.idp_id == ""
     assert agent_proconnect_lire({**claims, "siret": None}) == ["siret"]
+
+
+def test_the_providers_origins_are_what_the_csp_allows():
+    urls = (
+        "https://fcp.integ01.dev-franceconnect.fr/api/v2/.well-known/openid-configuration",
+        "",
+        "http://127.0.0.1:9000/x",
+    )
+    assert origines(*urls) == ["https://fcp.integ01.dev-franceconnect.fr", "http://127.0.0.1:9000"]

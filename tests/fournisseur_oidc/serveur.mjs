@@ -11,7 +11,7 @@
 // The login page takes an account's login and a level of assurance; "Annuler" answers access_denied.
 //
 // Test controls (POST, JSON body), for the cases the real providers produce and a test cannot otherwise
-// cause: /_test/comptes (add accounts), /_test/rotation (a new signing key, new kid), /_test/imposteur
+// cause: /_test/comptes (add accounts), /_test/bases (redirect addresses), /_test/rotation (a new signing key, new kid), /_test/imposteur
 // (sign with a key the published JWKS does not hold, under the same kid), /_test/horloge (the next token
 // response is issued this many seconds in the past), /_test/reinitialiser.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
@@ -21,7 +21,8 @@ import http from 'node:http';
 import Provider from 'oidc-provider';
 
 const SECRETS = { franceconnect: 'secret-franceconnect-demo', proconnect: 'secret-proconnect-demo' };
-const BASES = (process.env.FOURNISSEUR_OIDC_BASES || 'http://testserver').split(/\s+/).filter(Boolean);
+const BASES_INITIALES = (process.env.FOURNISSEUR_OIDC_BASES || 'http://testserver').split(/\s+/).filter(Boolean);
+let BASES = BASES_INITIALES;
 const DUREE = Number(process.env.FOURNISSEUR_OIDC_DUREE || 3600);
 
 // Demo personas (indemnites/droits/services/demo.py) and demo agents (habilitations/services/demo.py).
@@ -119,6 +120,7 @@ async function interaction(req, res, uid, action) {
 async function controle(req, res, nom) {
   const donnees = await corps(req);
   if (nom === 'comptes') Object.assign(etat.comptes, donnees);
+  else if (nom === 'bases') { BASES = donnees.bases; construire(); } // e.g. a live test server's address
   else if (nom === 'rotation') { etat.cles = [nouvelleCle()]; etat.publiees = null; construire(); }
   else if (nom === 'imposteur') {
     etat.publiees = etat.cles.map(publique);
@@ -128,7 +130,9 @@ async function controle(req, res, nom) {
   else if (nom === 'reinitialiser') {
     etat.comptes = { ...COMPTES_DEMO };
     etat.decalage = 0;
-    if (etat.publiees) { etat.cles = [nouvelleCle()]; etat.publiees = null; construire(); }
+    if (etat.publiees) { etat.cles = [nouvelleCle()]; etat.publiees = null; }
+    BASES = BASES_INITIALES;
+    construire(); // a fresh provider: no session, grant or code of a previous test survives
   } else return page(res, 404, 'Contrôle inconnu');
   res.writeHead(204);
   return res.end();

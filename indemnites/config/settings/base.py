@@ -6,11 +6,11 @@ start-up is refused while a secret is missing or is a development value.
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from indemnites.federation.domain import origines
 from indemnites.oauth.domain import jeton_duree_secondes
 from indemnites.oauth.pkce import pkce_requis
 
@@ -393,8 +393,4 @@ HABILITATIONS_MOTS_DE_PASSE_LOCAUX = env_bool(
 )
 # The FranceConnect and ProConnect buttons and the logout forms end in a redirect to the provider; CSP's
 # form-action also governs the redirects that follow a form, so the providers' origins are allowed there.
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += [
-    f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
-    for url in (FRANCECONNECT_DISCOVERY_URL, PROCONNECT_DISCOVERY_URL)
-    if url
-]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += origines(FRANCECONNECT_DISCOVERY_URL, PROCONNECT_DISCOVERY_URL)
