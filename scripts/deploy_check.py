@@ -23,6 +23,14 @@ def main() -> int:
         .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
         .decode(),
         "ALLOWED_HOSTS": "api-indemnites.example",
+        # Sign-in as in production: FranceConnect for job seekers, ProConnect for agents.
+        "FRANCECONNECT_DISCOVERY_URL": "https://franceconnect.example/api/v2/.well-known/openid-configuration",
+        "FRANCECONNECT_CLIENT_ID": "api-indemnites",
+        "FRANCECONNECT_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "HABILITATIONS_IDENTITE": "proconnect",
+        "PROCONNECT_DISCOVERY_URL": "https://proconnect.example/api/v2/.well-known/openid-configuration",
+        "PROCONNECT_CLIENT_ID": "api-indemnites",
+        "PROCONNECT_CLIENT_SECRET": secrets.token_urlsafe(32),
     }
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     return subprocess.run(command, env=env, check=False).returncode

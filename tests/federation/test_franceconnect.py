@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from indemnites.droits.models import DemandeurEmploi
 from indemnites.droits.services.demo import PERSONAS, personas_charger
+from indemnites.federation import client as client_oidc
 from indemnites.federation.models import IdentiteFederee
 from indemnites.journal.models import ActionAdministrative
 
@@ -324,3 +325,23 @@ def test_logout_chains_to_the_providers_end_session(client, navigateur, fourniss
     fin = client.get(retour)
     assert fin.status_code == 302
     assert fin["Location"] == CONNEXION
+
+
+def test_a_provider_that_stops_answering_before_the_return_gives_a_clear_page(client, navigateur, jp, settings):
+    retour = navigateur.se_connecter(demarrer(client), login="jp")
+    client_oidc._application.cache_clear()  # a new worker process: nothing cached
+    settings.FRANCECONNECT_DISCOVERY_URL = "http://127.0.0.1:9/.well-known/openid-configuration"
+
+    reponse = client.get(retour)
+
+    assert reponse.status_code == 503
+    assert connecte(client) is None
+
+
+def test_remembered_identities_are_read_only_in_the_admin(admin_client, client, navigateur, jp):
+    connecter(client, navigateur)
+    identite = IdentiteFederee.objects.get()
+
+    assert admin_client.get("/admin/federation/identitefederee/").status_code == 200
+    assert admin_client.get("/admin/federation/identitefederee/add/").status_code == 403
+    assert admin_client.get(f"/admin/federation/identitefederee/{identite.pk}/change/").status_code == 200
