@@ -189,6 +189,7 @@ def _suite_locale(suite: str) -> str:
 REFUS_PROCONNECT = {
     client.Raison.ANNULEE: ("Connexion annulée", "Vous avez annulé la connexion avec ProConnect.", 200),
     client.Raison.INJOIGNABLE: ("ProConnect ne répond pas", "ProConnect ne répond pas pour le moment.", 503),
+    client.Raison.ETAT: ("Connexion impossible", "Cette demande de connexion a expiré ou a déjà servi.", 400),
 }
 
 
@@ -204,10 +205,8 @@ def proconnect_connexion(request: HttpRequest) -> HttpResponse:
     request.session["proconnect_suite"] = _suite_locale(request.GET.get("next", ""))
     try:
         return client.autorisation_rediriger(request, proconnect(), redirect_uri=proconnect_retour_url(request))
-    except client.EchecFederation:
-        return _refus_proconnect(
-            request, *REFUS_PROCONNECT[client.Raison.INJOIGNABLE]
-        )  # only the discovery fails here
+    except client.EchecFederation:  # only fetching the discovery document can fail here
+        return _refus_proconnect(request, *REFUS_PROCONNECT[client.Raison.INJOIGNABLE])
 
 
 @require_GET

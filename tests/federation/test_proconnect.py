@@ -153,3 +153,15 @@ def test_an_unreachable_proconnect_gives_a_clear_page(client, fournisseur, setti
 
     assert reponse.status_code == 503
     assert "ProConnect ne répond pas" in reponse.content.decode()
+
+
+def test_a_proconnect_answer_is_used_once(client, navigateur, fournisseur):
+    fournisseur.comptes_ajouter(camille=AGENTE)
+    retour = navigateur.se_connecter(demarrer(client), login="camille")
+    assert client.get(retour).status_code == 302
+    client.logout()
+
+    reponse = client.get(retour)
+
+    assert reponse.status_code == 400
+    assert "expiré ou a déjà servi" in reponse.content.decode()
