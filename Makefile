@@ -9,7 +9,7 @@ PORT ?= 8000
 # Links printed and emailed in development follow the address served (`make run PORT=8001`), unless set.
 URL_PUBLIQUE ?= http://$(HOST):$(PORT)
 
-.PHONY: run test quality venv serve lock clean
+.PHONY: run run-federation test quality venv serve lock clean
 
 $(BIN)/.installed: requirements/base.txt requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,19 @@ run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	@echo ""
 	URL_PUBLIQUE=$(URL_PUBLIQUE) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) \
 		$(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi --workers 2 --bind $(HOST):$(PORT)
+
+## make run-federation: `make run`, with a local OpenID provider (npm oidc-provider, tests/fournisseur_oidc)
+## standing in for FranceConnect (job seekers) and ProConnect (agents) on http://127.0.0.1:9000
+OIDC_PORT ?= 9000
+OIDC_DECOUVERTE := http://127.0.0.1:$(OIDC_PORT)/.well-known/openid-configuration
+run-federation: node_modules/.installed
+	FOURNISSEUR_OIDC_PORT=$(OIDC_PORT) FOURNISSEUR_OIDC_DUREE=28800 \
+		FOURNISSEUR_OIDC_BASES="http://127.0.0.1:$(PORT) http://localhost:$(PORT)" node tests/fournisseur_oidc/serveur.mjs & \
+	trap 'kill $$!' EXIT; \
+	FRANCECONNECT_DISCOVERY_URL=$(OIDC_DECOUVERTE) FRANCECONNECT_CLIENT_ID=franceconnect \
+	FRANCECONNECT_CLIENT_SECRET=secret-franceconnect-demo \
+	HABILITATIONS_IDENTITE=proconnect PROCONNECT_DISCOVERY_URL=$(OIDC_DECOUVERTE) PROCONNECT_CLIENT_ID=proconnect \
+	PROCONNECT_CLIENT_SECRET=secret-proconnect-demo $(MAKE) run
 
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \

@@ -24,6 +24,14 @@ def main() -> int:
         .decode(),
         "ALLOWED_HOSTS": "api-indemnites.example",
         "REDIS_URL": "redis://127.0.0.1:6379/0",  # required in production; `check --deploy` does not connect
+        # Sign-in as in production: FranceConnect for job seekers, ProConnect for agents.
+        "FRANCECONNECT_DISCOVERY_URL": "https://franceconnect.example/api/v2/.well-known/openid-configuration",
+        "FRANCECONNECT_CLIENT_ID": "api-indemnites",
+        "FRANCECONNECT_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "HABILITATIONS_IDENTITE": "proconnect",
+        "PROCONNECT_DISCOVERY_URL": "https://proconnect.example/api/v2/.well-known/openid-configuration",
+        "PROCONNECT_CLIENT_ID": "api-indemnites",
+        "PROCONNECT_CLIENT_SECRET": secrets.token_urlsafe(32),
     }
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
     return subprocess.run(command, env=env, check=False).returncode

@@ -156,9 +156,10 @@ COLONNES_IMPORT = (
     "date_fin",
     "reference",
     "sexe",
+    "lieu_naissance",
 )
 # Columns a CSV header may leave out: files written before they existed stay valid.
-COLONNES_FACULTATIVES = ("sexe",)
+COLONNES_FACULTATIVES = ("sexe", "lieu_naissance")
 COLONNES_OBLIGATOIRES = (
     "nom_naissance",
     "prenom",
@@ -169,7 +170,16 @@ COLONNES_OBLIGATOIRES = (
     "reference",
 )
 # What describes the person rather than the right: the same on every line of one person.
-COLONNES_PERSONNE = ("identifiant", "nir", "nom_naissance", "prenom", "date_naissance", "email", "sexe")
+COLONNES_PERSONNE = (
+    "identifiant",
+    "nir",
+    "nom_naissance",
+    "prenom",
+    "date_naissance",
+    "email",
+    "sexe",
+    "lieu_naissance",
+)
 LIBELLES = {
     "identifiant": "identifiant",
     "nir": "NIR",
@@ -178,11 +188,14 @@ LIBELLES = {
     "date_naissance": "date de naissance",
     "email": "adresse électronique",
     "sexe": "sexe",
+    "lieu_naissance": "lieu de naissance",
 }
 # The models' max_length (a test checks they agree): PostgreSQL refuses longer values, SQLite would keep them.
 LONGUEURS_MAX = {"identifiant": 64, "nom_naissance": 100, "prenom": 100, "email": 254, "reference": 64}
 DATE_PATTERN = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# INSEE COG code: the birth commune (5 digits, 2A/2B + 3 digits in Corsica) or, born abroad, the country (99XXX).
+LIEU_NAISSANCE_PATTERN = re.compile(r"^(?:[0-9]{5}|2[AB][0-9]{3})$")
 NOM_DE_COLONNE_PATTERN = re.compile(r"^[a-z_]{1,40}$")
 PRESTATIONS = {prestation.value: prestation for prestation in Prestation}
 ORGANISMES = {organisme.value: organisme for organisme in Organisme}
@@ -215,6 +228,7 @@ class LigneDroit:
     date_fin: date | None
     reference: str
     sexe: Sexe | None = None  # given by the file, or read from the NIR
+    lieu_naissance: str = ""  # COG code; empty when the file does not say (FranceConnect matching uses it)
 
 
 def nom_affichable(colonne: str, rang: int) -> str:
@@ -290,6 +304,10 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
     if debut and fin and fin < debut:
         anomalies.append(Anomalie("date_fin", "fin-avant-debut", "La date de fin précède la date de début."))
     sexe = _sexe_lire(texte["sexe"], nir, anomalies)
+    lieu = texte["lieu_naissance"].upper()
+    if lieu and not LIEU_NAISSANCE_PATTERN.match(lieu):
+        message = "Code COG attendu : 5 caractères (commune, 2A/2B pour la Corse, ou 99XXX pour un pays)."
+        anomalies.append(Anomalie("lieu_naissance", "lieu-naissance-format", message))
     if anomalies or not (naissance and debut and prestation and organisme):
         return anomalies
     return LigneDroit(
@@ -305,6 +323,7 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
         date_fin=fin,
         reference=texte["reference"],
         sexe=sexe,
+        lieu_naissance=lieu,
     )
 
 

@@ -15,7 +15,9 @@ class DemandeurEmploi(TimestampedModel):
     nir_hash = models.CharField("empreinte du NIR", max_length=64, unique=True, null=True, blank=True, editable=False)
     nom_naissance = models.CharField("nom de naissance", max_length=100)
     prenom = models.CharField("prénom", max_length=100)
-    date_naissance = models.DateField("date de naissance")
+    date_naissance = models.DateField("date de naissance", db_index=True)  # FranceConnect matching reads by it
+    # INSEE COG code of the birth commune (or 99XXX, the country, for a birth abroad); empty when unknown.
+    lieu_naissance = models.CharField("lieu de naissance (code COG)", max_length=5, blank=True)
     email = models.EmailField(blank=True)
     # Given by the import file or read from the NIR; empty when neither says (a person known by identifiant only).
     sexe = models.CharField(

@@ -1,25 +1,28 @@
 """How an agent proves who they are. (Login attempts are throttled by `indemnites.trafic`.)
 
-Two identity providers sit behind one interface. `MotDePasseLocal` (the default) checks a local
-password; `ProConnect` is the production seam for public agents (OpenID Connect), documented in
-docs/habilitations.md. Whatever the provider, a verified identity ends in the same service,
-`agent_identite_externe_rattacher` (ProConnect) or a verified local account.
+Two ways, side by side on the login page:
+- ProConnect (HABILITATIONS_IDENTITE=proconnect), the OpenID Connect federation of public agents, through
+  the client machinery of `indemnites.federation` (state, nonce, PKCE, id_token checked against the
+  JWKS). Its claims (email verified by ProConnect, SIRET of the agent's organisation) end in
+  `agent_identite_externe_rattacher`: a verified agent, member of that organisation. Roles (instructor)
+  stay the operator's decision, never a claim.
+- Local accounts (`MotDePasseLocal`): a work email verified by a link and a password, where
+  HABILITATIONS_MOTS_DE_PASSE_LOCAUX allows them (development, sandbox, or the operator's choice).
 """
-
-from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.urls import reverse
 
+from indemnites.federation import client
+from indemnites.federation.domain import agent_proconnect_lire
+from indemnites.habilitations.models import Agent
+from indemnites.habilitations.services import agent_identite_externe_rattacher
 
-class FournisseurIdentite(Protocol):
-    code: str
-    libelle: str
-
-    def authentifier(self, request: HttpRequest, *, courriel: str, mot_de_passe: str) -> AbstractBaseUser | None: ...
+HABILITATIONS_IDENTITES = ("mot_de_passe", "proconnect")
 
 
 class MotDePasseLocal:
@@ -32,40 +35,52 @@ class MotDePasseLocal:
         return authenticate(request, username=courriel.strip().lower(), password=mot_de_passe)
 
 
-class ProConnect:
-    """ProConnect (OIDC for public agents), to plug in production.
-
-    The flow to add (authlib's Django client is in the dependencies): redirect to the authorization
-    endpoint read from PROCONNECT_DISCOVERY_URL with scopes `openid email given_name usual_name siret`,
-    then on the callback exchange the code, read the userinfo and call
-    `services.agent_identite_externe_rattacher(courriel=…, prenom=…, nom=…, siret=…, organisation_nom=…)`
-    and `django.contrib.auth.login`. ProConnect has verified the email and the SIRET membership.
-    """
-
-    code = "proconnect"
-    libelle = "ProConnect"
-
-    def __init__(self) -> None:
-        manquants = [
-            nom
-            for nom in ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET")
-            if not getattr(settings, nom, "")
-        ]
-        if manquants:
-            raise ImproperlyConfigured(f"ProConnect : réglages manquants {', '.join(manquants)}.")
-
-    def authentifier(self, request: HttpRequest, *, courriel: str, mot_de_passe: str) -> AbstractBaseUser | None:
-        raise NotImplementedError("ProConnect s'utilise par redirection (voir docs/habilitations.md).")
+class IdentiteProConnectIncomplete(Exception):
+    def __init__(self, manquantes: list[str]) -> None:
+        super().__init__(", ".join(manquantes))
+        self.manquantes = manquantes
 
 
-FOURNISSEURS: dict[str, type[MotDePasseLocal] | type[ProConnect]] = {
-    MotDePasseLocal.code: MotDePasseLocal,
-    ProConnect.code: ProConnect,
-}
+def proconnect_actif() -> bool:
+    if settings.HABILITATIONS_IDENTITE not in HABILITATIONS_IDENTITES:
+        choix = ", ".join(HABILITATIONS_IDENTITES)
+        raise ImproperlyConfigured(f"HABILITATIONS_IDENTITE : choisir parmi {choix}.")
+    return settings.HABILITATIONS_IDENTITE == "proconnect"
 
 
-def fournisseur() -> FournisseurIdentite:
-    try:
-        return FOURNISSEURS[settings.HABILITATIONS_IDENTITE]()
-    except KeyError as erreur:
-        raise ImproperlyConfigured(f"HABILITATIONS_IDENTITE : choisir parmi {', '.join(FOURNISSEURS)}.") from erreur
+def mots_de_passe_locaux() -> bool:
+    return bool(settings.HABILITATIONS_MOTS_DE_PASSE_LOCAUX)
+
+
+def proconnect() -> client.Fournisseur:
+    reglages = ("PROCONNECT_DISCOVERY_URL", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET")
+    manquants = [nom for nom in reglages if not getattr(settings, nom, "")]
+    if manquants:
+        raise ImproperlyConfigured(f"ProConnect : réglages manquants {', '.join(manquants)}.")
+    return client.Fournisseur(
+        nom="proconnect",
+        discovery_url=settings.PROCONNECT_DISCOVERY_URL,
+        client_id=settings.PROCONNECT_CLIENT_ID,
+        client_secret=settings.PROCONNECT_CLIENT_SECRET,
+        scopes=settings.PROCONNECT_SCOPES,
+        acr_values=settings.PROCONNECT_ACR_VALUES,
+    )
+
+
+def proconnect_retour_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("habilitations:proconnect_retour"))
+
+
+def proconnect_agent(request: HttpRequest) -> Agent:
+    """The agent ProConnect vouches for, after the callback's checks. Raises client.EchecFederation or
+    IdentiteProConnectIncomplete."""
+    fournisseur = proconnect()
+    identite = client.retour_lire(request, fournisseur)
+    lu = agent_proconnect_lire(identite.claims)
+    if isinstance(lu, list):
+        raise IdentiteProConnectIncomplete(lu)
+    agent = agent_identite_externe_rattacher(
+        courriel=lu.courriel, prenom=lu.prenom, nom=lu.nom, siret=lu.siret, organisation_nom=""
+    )
+    client.session_retenir(request, fournisseur, identite)
+    return agent

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indemnites.federation import client
 from indemnites.habilitations import selectors, services
 from indemnites.habilitations.domain import (
     Acteur,
@@ -38,7 +39,15 @@ from indemnites.habilitations.forms import (
     OrganisationForm,
     ProlongationForm,
 )
-from indemnites.habilitations.identite import fournisseur
+from indemnites.habilitations.identite import (
+    IdentiteProConnectIncomplete,
+    MotDePasseLocal,
+    mots_de_passe_locaux,
+    proconnect,
+    proconnect_actif,
+    proconnect_agent,
+    proconnect_retour_url,
+)
 from indemnites.habilitations.models import Demande
 from indemnites.trafic.http import limiter_connexion
 
@@ -113,6 +122,8 @@ def eligibilite_vue(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def inscription(request: HttpRequest) -> HttpResponse:
+    if not mots_de_passe_locaux():
+        raise Http404("Les comptes locaux sont fermés : connexion par ProConnect.")
     form = InscriptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         donnees = form.cleaned_data
@@ -146,24 +157,95 @@ def verifier(request: HttpRequest, jeton: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @limiter_connexion(champ="courriel", nom="connexion-agent")  # every attempt, per address and email
 def connexion(request: HttpRequest) -> HttpResponse:
+    locaux = mots_de_passe_locaux()
+    if request.method == "POST" and not locaux:
+        raise Http404("Connexion par mot de passe fermée.")
     form = ConnexionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         courriel, mot_de_passe = form.cleaned_data["courriel"], form.cleaned_data["mot_de_passe"]
-        user = fournisseur().authentifier(request, courriel=courriel, mot_de_passe=mot_de_passe)
+        user = MotDePasseLocal().authentifier(request, courriel=courriel, mot_de_passe=mot_de_passe)
         agent = selectors.agent_de(user) if user else None
         if agent is None or not agent.verifie:
             form.add_error(None, "Adresse ou mot de passe incorrect, ou adresse pas encore vérifiée.")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            suite = request.POST.get("next", "")
-            locale = url_has_allowed_host_and_scheme(suite, allowed_hosts=None) and suite.startswith("/")
-            return redirect(suite if locale else reverse("habilitations:tableau_de_bord"))
-    return _page(request, "connexion.html", "Connexion", form=form, suite=request.GET.get("next", ""))
+            return redirect(_suite_locale(request.POST.get("next", "")))
+    suite = request.GET.get("next", "")
+    return _page(
+        request,
+        "connexion.html",
+        "Connexion",
+        form=form if locaux else None,
+        suite=suite,
+        proconnect=proconnect_actif(),
+    )
+
+
+def _suite_locale(suite: str) -> str:
+    locale = url_has_allowed_host_and_scheme(suite, allowed_hosts=None) and suite.startswith("/")
+    return suite if locale else reverse("habilitations:tableau_de_bord")
+
+
+REFUS_PROCONNECT = {
+    client.Raison.ANNULEE: ("Connexion annulée", "Vous avez annulé la connexion avec ProConnect.", 200),
+    client.Raison.INJOIGNABLE: ("ProConnect ne répond pas", "ProConnect ne répond pas pour le moment.", 503),
+    client.Raison.ETAT: ("Connexion impossible", "Cette demande de connexion a expiré ou a déjà servi.", 400),
+}
+
+
+def _refus_proconnect(request: HttpRequest, titre: str, message: str, status: int) -> HttpResponse:
+    return _page(request, "proconnect_refus.html", titre, status=status, message=message)
+
+
+@require_GET
+def proconnect_connexion(request: HttpRequest) -> HttpResponse:
+    """The ProConnect button: off to the provider (state, nonce, PKCE kept in the session)."""
+    if not proconnect_actif():
+        raise Http404("ProConnect n'est pas activé.")
+    request.session["proconnect_suite"] = _suite_locale(request.GET.get("next", ""))
+    try:
+        return client.autorisation_rediriger(request, proconnect(), redirect_uri=proconnect_retour_url(request))
+    except client.EchecFederation:  # only fetching the discovery document can fail here
+        return _refus_proconnect(request, *REFUS_PROCONNECT[client.Raison.INJOIGNABLE])
+
+
+@require_GET
+def proconnect_retour(request: HttpRequest) -> HttpResponse:
+    """ProConnect's answer: a verified agent of the organisation its SIRET names, or a clear refusal."""
+    if not proconnect_actif():
+        raise Http404("ProConnect n'est pas activé.")
+    try:
+        agent = proconnect_agent(request)
+    except client.EchecFederation as echec:
+        defaut = ("Connexion impossible", "ProConnect n'a pas confirmé votre identité de façon sûre.", 400)
+        return _refus_proconnect(request, *REFUS_PROCONNECT.get(echec.raison, defaut))
+    except IdentiteProConnectIncomplete:
+        message = "ProConnect n'a pas transmis votre adresse, votre nom ou le SIRET de votre organisation."
+        return _refus_proconnect(request, "Identité incomplète", message, 403)
+    except RegleEnfreinte as erreur:
+        return _refus_proconnect(request, "Connexion impossible", str(erreur), 403)
+    if not agent.user.is_active:
+        return _refus_proconnect(request, "Compte désactivé", "Ce compte d'agent est désactivé.", 403)
+    login(request, agent.user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(request.session.pop("proconnect_suite", reverse("habilitations:tableau_de_bord")))
 
 
 @require_POST
 def deconnexion(request: HttpRequest) -> HttpResponse:
+    """Signed in through ProConnect: its session is closed too (end-session endpoint, id_token_hint)."""
+    retour = request.build_absolute_uri(reverse("habilitations:proconnect_deconnexion"))
+    sortie = (
+        client.deconnexion_url(request, proconnect(), post_logout_redirect_uri=retour) if proconnect_actif() else None
+    )
     logout(request)
+    if sortie is not None:
+        return redirect(sortie[0])
+    return redirect("habilitations:connexion")
+
+
+@require_GET
+def proconnect_deconnexion(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "Vous êtes déconnecté.")
     return redirect("habilitations:connexion")
 
 

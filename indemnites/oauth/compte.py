@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,13 +17,14 @@ from django.views.generic import TemplateView
 
 from indemnites.oauth.domain import LIBELLES_DONNEES
 from indemnites.oauth.forms import ConnexionForm
-from indemnites.oauth.identity import identity_backend
+from indemnites.oauth.identity import ConnexionRefusee, identity_backend
 from indemnites.oauth.selectors import autorisations_lister
 from indemnites.oauth.services import autorisation_retirer
 from indemnites.oauth.throttle import connexion_attente, connexion_echec_compter, connexion_reussite
 from indemnites.trafic.http import adresse, limiter_connexion
 
 SESSION_SUIVANT = "connexion_suivant"
+SESSION_DECONNEXION = "deconnexion_amont"  # {"state": …, "destination": …} while the provider logs out
 
 
 def _suivant(request: HttpRequest) -> str:
@@ -50,11 +51,9 @@ class ConnexionView(View):
     template_name = "oauth/connexion.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        suivant = _suivant(request)
-        redirection = identity_backend().start(request, next_url=suivant)
-        if redirection is not None:
-            request.session[SESSION_SUIVANT] = suivant
-            return redirection
+        suivant, backend = _suivant(request), identity_backend()
+        if backend.bouton is None and not backend.local_form:
+            return _amont_demarrer(request, suivant)  # an upstream provider without a button: go straight
         return self._page(request, ConnexionForm(), suivant)
 
     def post(self, request: HttpRequest) -> HttpResponse:
@@ -82,8 +81,37 @@ class ConnexionView(View):
         return HttpResponseRedirect(suivant)
 
     def _page(self, request: HttpRequest, form: ConnexionForm, suivant: str, status: int = 200) -> HttpResponse:
-        contexte = {"titre": "Se connecter", "form": form, "next": suivant}
+        backend = identity_backend()
+        contexte = {
+            "titre": "Se connecter",
+            "form": form if backend.local_form else None,
+            "next": suivant,
+            "bouton": backend.bouton,
+        }
         return render(request, self.template_name, contexte, status=status)
+
+
+def _refus(request: HttpRequest, refus: ConnexionRefusee) -> HttpResponse:
+    contexte = {"titre": refus.titre, "message": refus.message, "conseil": refus.conseil}
+    return render(request, "oauth/connexion_refusee.html", contexte, status=refus.status)
+
+
+def _amont_demarrer(request: HttpRequest, suivant: str) -> HttpResponse:
+    try:
+        redirection = identity_backend().start(request, next_url=suivant)
+    except ConnexionRefusee as refus:
+        return _refus(request, refus)
+    if redirection is None:
+        raise Http404
+    request.session[SESSION_SUIVANT] = suivant
+    return redirection
+
+
+class ConnexionAmontView(View):
+    """`/compte/connexion/franceconnect`: the FranceConnect button sends the job seeker to the provider."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _amont_demarrer(request, _suivant(request))
 
 
 class ConnexionRetourView(View):
@@ -91,16 +119,44 @@ class ConnexionRetourView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         backend = identity_backend()
-        if backend.local_form:
+        if backend.bouton is None and backend.local_form:
             raise Http404
-        utilisateur = backend.complete(request)
+        try:
+            utilisateur = backend.complete(request)
+        except ConnexionRefusee as refus:
+            return _refus(request, refus)
         suivant = request.session.pop(SESSION_SUIVANT, reverse("oauth:autorisations"))
-        if utilisateur is None:
+        if utilisateur is None or not utilisateur.is_active:
             message = "Le fournisseur d'identité n'a pas confirmé qui vous êtes."
             contexte = {"titre": "Connexion impossible", "message": message}
             return render(request, "oauth/erreur.html", contexte, status=400)
         login(request, utilisateur, backend=settings.AUTHENTICATION_BACKENDS[0])
         return HttpResponseRedirect(suivant)
+
+
+def deconnexion_amont(request: HttpRequest, *, destination: str | None) -> HttpResponse | None:
+    """Before `logout`: the redirect to the upstream provider's end-session endpoint when the session was
+    opened there (it then sends the browser back to `/compte/deconnexion/retour`, which goes on to
+    `destination`, the client's registered address, or to the login page). None otherwise."""
+    retour = request.build_absolute_uri(reverse("oauth:deconnexion-retour"))
+    sortie = identity_backend().logout_url(request, post_logout_redirect_uri=retour)
+    if sortie is None:
+        return None
+    url, state = sortie
+    logout(request)
+    request.session[SESSION_DECONNEXION] = {"state": state, "destination": destination}
+    return HttpResponseRedirect(url)
+
+
+class DeconnexionRetourView(View):
+    """`/compte/deconnexion/retour`: the upstream provider has closed its session too."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        attendu = request.session.pop(SESSION_DECONNEXION, None) or {}
+        if attendu.get("destination") and attendu.get("state") == request.GET.get("state"):
+            return HttpResponseRedirect(attendu["destination"])
+        messages.info(request, "Vous êtes déconnecté.")
+        return redirect("oauth:connexion")
 
 
 class AutorisationsView(LoginRequiredMixin, TemplateView):

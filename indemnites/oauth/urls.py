@@ -21,7 +21,9 @@ protocole: list[URLPattern | URLResolver] = [
 
 pages: list[URLPattern | URLResolver] = [
     path("compte/connexion", compte.ConnexionView.as_view(), name="connexion"),
+    path("compte/connexion/franceconnect", compte.ConnexionAmontView.as_view(), name="connexion-amont"),
     path("compte/connexion/retour", compte.ConnexionRetourView.as_view(), name="connexion-retour"),
+    path("compte/deconnexion/retour", compte.DeconnexionRetourView.as_view(), name="deconnexion-retour"),
     path("compte/autorisations", compte.AutorisationsView.as_view(), name="autorisations"),
     path(
         "compte/autorisations/<str:client_id>/retirer",

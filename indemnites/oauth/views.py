@@ -24,6 +24,7 @@ from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 
 from indemnites.droits.selectors import profil_lire
+from indemnites.oauth.compte import deconnexion_amont
 from indemnites.oauth.domain import (
     LIBELLES_DONNEES,
     SCOPES_INDEMNISATION,
@@ -293,11 +294,14 @@ class DeconnexionView(dot_views.RPInitiatedLogoutView):
         utilisateur = token_user or self.request.user
         if utilisateur.is_authenticated:
             jetons_utilisateur_revoquer(utilisateur_id=utilisateur.pk)
+        destination = add_params_to_uri(uri, [("state", state)]) if uri and state else uri
+        # Signed in through FranceConnect: its session is closed too, then the browser comes back here.
+        if (chaine := deconnexion_amont(self.request, destination=destination)) is not None:
+            return chaine
         logout(self.request)
-        if not uri:
+        if not destination:
             messages.info(self.request, "Vous êtes déconnecté.")
             return redirect("oauth:connexion")
-        destination = add_params_to_uri(uri, [("state", state)]) if state else uri
         return OAuth2ResponseRedirect(destination, application.get_allowed_schemes())
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:

@@ -34,6 +34,7 @@ def ligne(**valeurs: str) -> dict[str, str]:
         "date_fin": "",
         "reference": "R1",
         "sexe": "",
+        "lieu_naissance": "",
     } | valeurs
 
 
@@ -364,11 +365,11 @@ def test_one_nir_cannot_name_two_persons(tmp_path):
 def test_a_csv_line_with_too_many_fields(tmp_path):
     path = csv_ecrire(tmp_path / "droits.csv", [ligne()])
     with path.open("a", encoding="utf-8") as fichier:
-        fichier.write("claire.asp,,BERNARD,Claire,1990-06-03,,ASP,France Travail,2024-01-01,,R2,F,en trop\n")
+        fichier.write("claire.asp,,BERNARD,Claire,1990-06-03,,ASP,France Travail,2024-01-01,,R2,F,75056,en trop\n")
 
     sortie = refuser(path)
 
-    assert "Ligne 3 : La ligne compte 13 champ(s), l'en-tête 12. [nombre-de-champs]" in sortie
+    assert "Ligne 3 : La ligne compte 14 champ(s), l'en-tête 13. [nombre-de-champs]" in sortie
 
 
 def test_a_header_missing_a_column_is_one_error_and_nothing_is_read(tmp_path):

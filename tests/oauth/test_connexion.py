@@ -185,6 +185,7 @@ class FournisseurAmont:
     """An upstream OpenID Connect provider as the seam sees it; the provider itself is outside."""
 
     local_form = False
+    bouton = None  # no button: the login page sends the job seeker straight to the provider
 
     def authenticate(self, request, *, identifiant, mot_de_passe):
         return None
@@ -197,6 +198,9 @@ class FournisseurAmont:
         if request.GET.get("state") != request.session.get("fournisseur_state"):
             return None
         return get_user_model().objects.get(username="jean.are")
+
+    def logout_url(self, request, *, post_logout_redirect_uri):
+        return None
 
 
 class TestFournisseurAmont:

@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
+from indemnites.federation.domain import origines
 from indemnites.oauth.domain import jeton_duree_secondes
 from indemnites.oauth.pkce import pkce_requis
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "indemnites.journal",
     "indemnites.api",
     "indemnites.habilitations",
+    "indemnites.federation",
     "indemnites.trafic",
     "indemnites.exploitation",
     "indemnites.portail",
@@ -287,9 +289,25 @@ ALLOW_DEVELOPMENT_SECRETS = False
 # --- per-app settings: each domain app keeps its own block below ---------------------------------
 
 # --- oauth ---
-# How job seekers prove who they are (connected mode): local passwords by default; an upstream OpenID
-# Connect provider plugs in here (docs/connexion-demandeur.md).
-DEMANDEUR_IDENTITY_BACKEND = env("DEMANDEUR_IDENTITY_BACKEND", "indemnites.oauth.identity.LocalPasswordBackend")
+# How job seekers prove who they are (connected mode): FranceConnect (or any OpenID Connect provider that
+# gives the pivot identity) once FRANCECONNECT_DISCOVERY_URL is set, local passwords otherwise
+# (docs/connexion-demandeur.md).
+FRANCECONNECT_DISCOVERY_URL = env("FRANCECONNECT_DISCOVERY_URL")
+FRANCECONNECT_CLIENT_ID = env("FRANCECONNECT_CLIENT_ID")
+FRANCECONNECT_CLIENT_SECRET = env("FRANCECONNECT_CLIENT_SECRET")
+FRANCECONNECT_SCOPES = env(
+    "FRANCECONNECT_SCOPES", "openid given_name family_name birthdate gender birthplace birthcountry"
+)
+FRANCECONNECT_ACR_VALUES = env("FRANCECONNECT_ACR_VALUES", "eidas1")
+DEMANDEUR_IDENTITY_BACKEND = env(
+    "DEMANDEUR_IDENTITY_BACKEND",
+    "indemnites.oauth.identity." + ("FranceConnectBackend" if FRANCECONNECT_DISCOVERY_URL else "LocalPasswordBackend"),
+)
+# Local passwords for job seekers: development and sandbox only, unless the operator allows them explicitly.
+DEMANDEUR_MOTS_DE_PASSE_LOCAUX = env_bool("DEMANDEUR_MOTS_DE_PASSE_LOCAUX", default=DEBUG or SANDBOX)
+# Upstream providers (FranceConnect, ProConnect): network timeout, and clock skew allowed on their tokens.
+FEDERATION_DELAI_SECONDES = float(env("FEDERATION_DELAI_SECONDES", "10"))
+FEDERATION_TOLERANCE_SECONDES = int(env("FEDERATION_TOLERANCE_SECONDES", "60"))
 # Failed logins allowed per account and per source IP before the login page refuses for a while.
 DEMANDEUR_CONNEXION_LIMITE_COMPTE = env("DEMANDEUR_CONNEXION_LIMITE_COMPTE", "5/15 minutes")
 DEMANDEUR_CONNEXION_LIMITE_IP = env("DEMANDEUR_CONNEXION_LIMITE_IP", "50/15 minutes")
@@ -377,3 +395,12 @@ HABILITATIONS_IDENTITE = env("HABILITATIONS_IDENTITE", "mot_de_passe")
 PROCONNECT_DISCOVERY_URL = env("PROCONNECT_DISCOVERY_URL")
 PROCONNECT_CLIENT_ID = env("PROCONNECT_CLIENT_ID")
 PROCONNECT_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET")
+PROCONNECT_SCOPES = env("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid idp_id")
+PROCONNECT_ACR_VALUES = env("PROCONNECT_ACR_VALUES")
+# Local agent accounts (email verified by a link) beside ProConnect: development, sandbox, or operator's choice.
+HABILITATIONS_MOTS_DE_PASSE_LOCAUX = env_bool(
+    "HABILITATIONS_MOTS_DE_PASSE_LOCAUX", default=HABILITATIONS_IDENTITE != "proconnect" or DEBUG or SANDBOX
+)
+# The FranceConnect and ProConnect buttons and the logout forms end in a redirect to the provider; CSP's
+# form-action also governs the redirects that follow a form, so the providers' origins are allowed there.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += origines(FRANCECONNECT_DISCOVERY_URL, PROCONNECT_DISCOVERY_URL)

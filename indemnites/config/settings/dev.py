@@ -6,6 +6,9 @@ from indemnites.config.settings.base import VAR_DIR, env, env_bool, env_pem
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
 ALLOW_DEVELOPMENT_SECRETS = True
 SANDBOX = env_bool("SANDBOX", default=True)
+# Local passwords beside FranceConnect and ProConnect (base computed them before DEBUG and SANDBOX were on).
+DEMANDEUR_MOTS_DE_PASSE_LOCAUX = env_bool("DEMANDEUR_MOTS_DE_PASSE_LOCAUX", default=True)
+HABILITATIONS_MOTS_DE_PASSE_LOCAUX = env_bool("HABILITATIONS_MOTS_DE_PASSE_LOCAUX", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-secret-key-not-for-production")
 NIR_PEPPER = env("NIR_PEPPER", "dev-nir-pepper-not-for-production")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

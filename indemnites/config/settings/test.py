@@ -18,6 +18,7 @@ NIR_PEPPER = "dev-test-nir-pepper"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 SECURE_SSL_REDIRECT = False
 SANDBOX = True
+DEMANDEUR_MOTS_DE_PASSE_LOCAUX = HABILITATIONS_MOTS_DE_PASSE_LOCAUX = True
 
 # A fresh key for each test run: never a committed private key.
 OIDC_RSA_PRIVATE_KEY = (

@@ -148,11 +148,12 @@ _TABLES_SQL = (
     f"""CREATE TEMPORARY TABLE {LIGNES} (
         ligne integer PRIMARY KEY, valide boolean NOT NULL, rejete boolean NOT NULL, reference text, cle text,
         empreinte bigint, identifiant text, nir_hash text, nom_naissance text, prenom text, date_naissance date,
-        email text, sexe text, prestation text, organisme text, date_debut date, date_fin date)""",
+        email text, sexe text, lieu_naissance text, prestation text, organisme text, date_debut date,
+        date_fin date)""",
     f"CREATE TEMPORARY TABLE {ERREURS} (ligne bigint NOT NULL, ordre bigint NOT NULL, "
     "colonne text NOT NULL, regle text NOT NULL, message text NOT NULL)",
 )
-_LIGNE_INSERT = f"INSERT INTO {LIGNES} VALUES ({', '.join(['%s'] * 17)})"
+_LIGNE_INSERT = f"INSERT INTO {LIGNES} VALUES ({', '.join(['%s'] * 18)})"
 _ERREUR_INSERT = f"INSERT INTO {ERREURS} VALUES (%s, %s, %s, %s, %s)"
 
 
@@ -314,6 +315,7 @@ def _ligne_valide(numero: int, ligne: LigneDroit, hacher: Callable[[str], str]) 
         ligne.date_naissance,
         ligne.email,
         sexe,
+        ligne.lieu_naissance,
     )
     # Within one run Python's hash is stable: lines of one person must agree on it (see _controles_croises).
     empreinte = hash(personne)
@@ -323,12 +325,14 @@ def _ligne_valide(numero: int, ligne: LigneDroit, hacher: Callable[[str], str]) 
 
 def _ligne_invalide(numero: int, reference: str | None) -> tuple[Any, ...]:
     # Kept so that a later line repeating its reference is still reported as a duplicate.
-    return (numero, False, False, (reference or "").strip() or None, *[None] * 13)
+    return (numero, False, False, (reference or "").strip() or None, *[None] * 14)
 
 
 # Rules that span lines ------------------------------------------------------------------------------------
 
-_PERSONNE_S = "s.identifiant, s.nir_hash, s.nom_naissance, s.prenom, s.date_naissance, s.email, s.sexe"
+_PERSONNE_S = (
+    "s.identifiant, s.nir_hash, s.nom_naissance, s.prenom, s.date_naissance, s.email, s.sexe, s.lieu_naissance"
+)
 _PERSONNE_P = _PERSONNE_S.replace("s.", "p.")
 # Each query scans the staging table once, whatever the number of faulty lines: SQLite keeps the order of
 # a CROSS JOIN (the staging table outside, the small grouped result looked up through an automatic index),
@@ -385,7 +389,7 @@ def _resultats(sql: str, params: Iterable[Any] = ()) -> Iterator[tuple[Any, ...]
 _REJETS_MARQUER_SQL = f"UPDATE {LIGNES} SET rejete = true WHERE ligne IN (SELECT ligne FROM {ERREURS})"
 _PERSONNES_SQL = f"""
 CREATE TEMPORARY TABLE {PERSONNES} AS
-SELECT DISTINCT cle, identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe
+SELECT DISTINCT cle, identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, lieu_naissance
 FROM {LIGNES} WHERE valide AND NOT rejete"""
 # A person known only by NIR gets the identifiant a line gives with that NIR, if no one holds it yet.
 _IDENTIFIANTS_ATTRIBUER_SQL = f"""
@@ -460,14 +464,18 @@ _PERSONNE_CHANGEE = " OR ".join(
 # Inserted in the order of the NIR hash, the most random of the unique keys: its index then grows at one end
 # instead of everywhere (2.4 times faster on PostgreSQL for 500,000 persons; no change on SQLite).
 _PERSONNES_ECRIRE_SQL = f"""
-INSERT INTO {DEMANDEURS} (identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, pseudonyme,
-                          created_at, updated_at)
-SELECT identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, {{pseudonyme}}, %s, %s
+INSERT INTO {DEMANDEURS} (identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, lieu_naissance,
+                          pseudonyme, created_at, updated_at)
+SELECT identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, lieu_naissance, {{pseudonyme}},
+       %s, %s
 FROM {PERSONNES} WHERE identifiant IS {{nul}} ORDER BY nir_hash
 ON CONFLICT ({{cle}}) DO UPDATE SET nom_naissance = excluded.nom_naissance, prenom = excluded.prenom,
     date_naissance = excluded.date_naissance, email = excluded.email, updated_at = excluded.updated_at,
-    sexe = CASE WHEN excluded.sexe = '' THEN {DEMANDEURS}.sexe ELSE excluded.sexe END{{nir}}
-WHERE {_PERSONNE_CHANGEE} OR (excluded.sexe <> '' AND excluded.sexe <> {DEMANDEURS}.sexe){{nir_change}}"""
+    sexe = CASE WHEN excluded.sexe = '' THEN {DEMANDEURS}.sexe ELSE excluded.sexe END{{nir}},
+    lieu_naissance = CASE WHEN excluded.lieu_naissance = '' THEN {DEMANDEURS}.lieu_naissance
+                          ELSE excluded.lieu_naissance END
+WHERE {_PERSONNE_CHANGEE} OR (excluded.sexe <> '' AND excluded.sexe <> {DEMANDEURS}.sexe){{nir_change}}
+    OR (excluded.lieu_naissance <> '' AND excluded.lieu_naissance <> {DEMANDEURS}.lieu_naissance)"""
 # A line without NIR keeps the NIR the registry knows, one without sex (nor NIR) the sex; a line with one replaces it.
 _PERSONNES_PAR_IDENTIFIANT = {
     "nul": "NOT NULL",

@@ -1,0 +1,17 @@
+from indemnites.droits.models import DemandeurEmploi
+from indemnites.federation.domain import IdentitePivot, PersonneRegistre
+from indemnites.federation.models import IdentiteFederee
+
+
+def demandeur_federe_lire(*, fournisseur: str, sub: str) -> DemandeurEmploi | None:
+    lien = IdentiteFederee.objects.select_related("demandeur").filter(fournisseur=fournisseur, sub=sub).first()
+    return lien.demandeur if lien else None
+
+
+def candidats_lister(*, pivot: IdentitePivot) -> list[PersonneRegistre]:
+    """The registry's persons born that day (an indexed read); names are compared in the domain, after
+    normalisation, which the database cannot do the same way on SQLite and PostgreSQL."""
+    lignes = DemandeurEmploi.objects.filter(date_naissance=pivot.date_naissance).values_list(
+        "id", "nom_naissance", "prenom", "date_naissance", "sexe", "lieu_naissance"
+    )
+    return [PersonneRegistre(*ligne) for ligne in lignes]
