@@ -134,6 +134,8 @@ def environnement_construire(banc: Banc) -> None:
         "TRAFIC_LIMITE_IP_PAR_MINUTE": str(LIMITE_IP),
         "TRAFIC_FENETRE_CLIENT_SECONDES": str(FENETRE),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # No FranceConnect here: the lockout is checked on the local password form, allowed explicitly.
+        "DEMANDEUR_MOTS_DE_PASSE_LOCAUX": "true",
     }
 
 
