@@ -44,6 +44,8 @@ WHITENOISE_AUTOREFRESH = True
 # A shared Redis must never see one run's keys collide with another's (and FLUSHDB is never used).
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{secrets.token_hex(4)}"  # noqa: F405
+# The limits' counters too: a second run within a minute on the same Redis found the first one's counts.
+TRAFIC_PREFIXE_CLES = f"test-{secrets.token_hex(4)}:trafic"
 
 # Rate limits off for the suite (one client's tests send far more than 20 requests a second);
 # tests/trafic and tests/exploitation switch them on.
