@@ -5,6 +5,7 @@ from indemnites.habilitations import views
 app_name = "habilitations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("acces/", views.eligibilite_vue, name="eligibilite"),
+    path("habilitations/espace/", views.espace, name="espace"),
     path("habilitations/", views.tableau_de_bord, name="tableau_de_bord"),
     path("habilitations/compte/inscription/", views.inscription, name="inscription"),
     path("habilitations/compte/verifier/<str:jeton>/", views.verifier, name="verifier"),

@@ -157,7 +157,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             suite = request.POST.get("next", "")
             locale = url_has_allowed_host_and_scheme(suite, allowed_hosts=None) and suite.startswith("/")
-            return redirect(suite if locale else reverse("habilitations:tableau_de_bord"))
+            return redirect(suite if locale else reverse("habilitations:espace"))
     return _page(request, "connexion.html", "Connexion", form=form, suite=request.GET.get("next", ""))
 
 
@@ -168,6 +168,13 @@ def deconnexion(request: HttpRequest) -> HttpResponse:
 
 
 # --- the applicant's pages ---------------------------------------------------------------------------
+
+
+@agent_requis
+@require_GET
+def espace(request: HttpRequest) -> HttpResponse:
+    """The header's "Espace administrations": instructors land on the queue, applicants on their requests."""
+    return redirect("habilitations:instruction" if request.agent.instructeur else "habilitations:tableau_de_bord")
 
 
 @agent_requis

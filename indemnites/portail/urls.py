@@ -9,4 +9,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("documentation/<slug:page>/", views.documentation, name="documentation_page"),
     path("bac-a-sable/", views.bac_a_sable, name="bac_a_sable"),
     path("api/docs", views.swagger, name="swagger"),
+    path("accessibilite/", views.page_juridique, {"page": "accessibilite"}, name="accessibilite"),
+    path("mentions-legales/", views.page_juridique, {"page": "mentions_legales"}, name="mentions_legales"),
+    path("donnees-personnelles/", views.page_juridique, {"page": "donnees_personnelles"}, name="donnees_personnelles"),
+    path("cgu/", views.page_juridique, {"page": "cgu"}, name="cgu"),
+    path("plan-du-site/", views.page_juridique, {"page": "plan"}, name="plan"),
 ]

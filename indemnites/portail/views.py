@@ -45,6 +45,27 @@ def documentation(request: HttpRequest, page: str = "") -> HttpResponse:
     return _page(request, template, rubrique.titre, fil, rubriques=doc.RUBRIQUES, rubrique=rubrique, **contexte)
 
 
+# The footer's mandatory pages (RGAA, RGPD, LCEN): slug → (template, title).
+PAGES_JURIDIQUES = {
+    "accessibilite": ("accessibilite.html", "Déclaration d'accessibilité"),
+    "mentions_legales": ("mentions_legales.html", "Mentions légales"),
+    "donnees_personnelles": ("donnees_personnelles.html", "Données personnelles"),
+    "cgu": ("cgu.html", "Conditions générales d'utilisation"),
+    "plan": ("plan.html", "Plan du site"),
+}
+
+
+@require_safe
+def page_juridique(request: HttpRequest, page: str) -> HttpResponse:
+    template, titre = PAGES_JURIDIQUES[page]
+    contexte = {
+        "retention_mois": settings.JOURNAL_RETENTION_MONTHS,
+        "retention_admin_mois": settings.JOURNAL_ADMIN_RETENTION_MONTHS,
+        "rubriques": doc.RUBRIQUES,
+    }
+    return _page(request, f"portail/juridique/{template}", titre, [ACCUEIL], **contexte)
+
+
 @require_safe
 def bac_a_sable(request: HttpRequest) -> HttpResponse:
     if not settings.SANDBOX:
