@@ -73,4 +73,4 @@ def test_a_private_person_on_the_eligibility_page_is_sent_to_the_job_seekers_spa
     html = Client().post("/acces/", {"profil": "particulier"}).content.decode()
 
     assert 'href="/compte/"' in html
-    assert "Aller à l&#x27;espace demandeur d&#x27;emploi" in html
+    assert "Aller à l'espace demandeur d'emploi" in html
