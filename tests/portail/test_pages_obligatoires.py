@@ -13,8 +13,16 @@ PAGES_OBLIGATOIRES = {
     "/plan-du-site/": ("Plan du site", "Qui a consulté mes données ?"),
 }
 # Pages of each app, each extending the shared base template.
-PAGES = ["/", "/documentation/", "/acces/", "/statut", "/habilitations/publiques/", "/compte/connexion",
-         "/habilitations/compte/connexion/", *PAGES_OBLIGATOIRES]
+PAGES = [
+    "/",
+    "/documentation/",
+    "/acces/",
+    "/statut",
+    "/habilitations/publiques/",
+    "/compte/connexion",
+    "/habilitations/compte/connexion/",
+    *PAGES_OBLIGATOIRES,
+]
 
 
 @pytest.mark.parametrize("chemin", PAGES)
@@ -39,7 +47,7 @@ def test_mandatory_pages_exist(chemin, attendu):
 
 
 def test_no_label_leads_to_two_logins():
-    """"Se connecter" is never offered in the header: each space leads to its own login."""
+    """ "Se connecter" is never offered in the header: each space leads to its own login."""
     html = Client().get("/").content.decode()
     entete = html[html.index("<header") : html.index("</header>")]
 
