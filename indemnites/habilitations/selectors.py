@@ -77,6 +77,14 @@ def habilitation_active(*, demande: Demande) -> Habilitation | None:
     return demande.habilitations.filter(statut=Habilitation.Statut.ACTIVE).first()
 
 
+def grace_en_cours(*, application: Any) -> datetime | None:
+    """Until when the previous secret is still accepted: never once the client is revoked."""
+    if application is None or not application.actif or not application.secret_precedent:
+        return None
+    expire_le = application.secret_precedent_expire_le
+    return expire_le if expire_le and expire_le > timezone.now() else None
+
+
 def derniere_habilitation(*, demande: Demande) -> Habilitation | None:
     return demande.habilitations.order_by("-version").first()
 

@@ -18,6 +18,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("habilitations/demandes/<int:pk>/action/", views.demande_action, name="demande_action"),
     path("habilitations/demandes/<int:pk>/messages/", views.message, name="message"),
     path("habilitations/demandes/<int:pk>/identifiants/", views.identifiants, name="identifiants"),
+    path(
+        "habilitations/demandes/<int:pk>/identifiants/renouveler/",
+        views.identifiants_renouveler,
+        name="identifiants_renouveler",
+    ),
     path("habilitations/demandes/<int:pk>/prolonger/", views.prolonger, name="prolonger"),
     path("habilitations/publiques/", views.publiques, name="publiques"),
     path("habilitations/publiques.json", views.publiques_json, name="publiques_json"),
