@@ -270,6 +270,7 @@ class DemandeForm(Formulaire):
             champ = self.fields[cle]
             champ.label = format_html('{}<span class="fr-required-marker" aria-hidden="true"> *</span>', champ.label)
             champ.widget.attrs["aria-required"] = "true"
+        self._bound_fields_cache.clear()  # DsfrBaseForm bound them already: the labels above must show
 
     @classmethod
     def _initial(cls, donnees: dict[str, Any]) -> dict[str, Any]:

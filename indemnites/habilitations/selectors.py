@@ -169,6 +169,34 @@ def chronologie(*, demande: Demande) -> list[Entree]:
 
 
 @dataclass(frozen=True)
+class Motif:
+    """The instructor's last word that the applicant must act on, shown beside the status."""
+
+    titre: str
+    motif: str
+    horodatage: datetime
+    grave: bool  # refusal or revocation (error banner) rather than changes requested (warning)
+
+
+DECISIONS = ("soumettre", "valider", "demander_modifications", "refuser", "revoquer")
+TITRES_MOTIF = {
+    "demander_modifications": "Modifications demandées par l'instruction",
+    "refuser": "Demande refusée",
+    "revoquer": "Habilitation révoquée",
+}
+
+
+def dernier_motif(*, demande: Demande) -> Motif | None:
+    """The reason of the last decision, unless a later submission or validation has answered it."""
+    derniere = Evenement.objects.filter(demande=demande, quoi__in=DECISIONS).order_by("-horodatage", "-id").first()
+    if derniere is None or derniere.quoi not in TITRES_MOTIF:
+        return None
+    return Motif(
+        TITRES_MOTIF[derniere.quoi], derniere.motif, derniere.horodatage, derniere.quoi != "demander_modifications"
+    )
+
+
+@dataclass(frozen=True)
 class HabilitationPublique:
     organisation: str
     siret: str

@@ -239,6 +239,7 @@ def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
         prolongeable=auteur and selectors.prolongation_proposee(demande=demande),
         resume=selectors.resume(demande.donnees),
         chronologie=selectors.chronologie(demande=demande),
+        dernier_motif=selectors.dernier_motif(demande=demande),
         message_form=MessageForm() if auteur else None,
         fil_ariane=_fil(),
     )
@@ -292,6 +293,7 @@ def _formulaire(
         status=status,
         demande=demande,
         form=form,
+        dernier_motif=selectors.dernier_motif(demande=demande),
         fil_ariane=_fil(demande),
         **extra,
     )
