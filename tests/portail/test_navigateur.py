@@ -52,7 +52,8 @@ def ouvrir(page, chemin: str) -> None:
 
 def dsfr_demarre(page) -> None:
     """DSFR's script (loaded under the CSP, with the nonce) has set the page up."""
-    page.wait_for_function("document.documentElement.getAttribute('data-fr-js') === 'true'", timeout=5_000)
+    # A selector, not wait_for_function: polling a string predicate needs eval, which the CSP refuses.
+    page.locator("html[data-fr-js='true']").wait_for(state="attached", timeout=5_000)
 
 
 def liens_manquants_au_clavier(page, liens: list[str]) -> list[str]:
