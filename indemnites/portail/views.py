@@ -1,10 +1,14 @@
 """The portal's pages: catalogue (home), documentation, sandbox, Redoc."""
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -79,6 +83,29 @@ def redoc(request: HttpRequest) -> HttpResponse:
     """Redoc from ninja's bundled asset, started by a static script (the CSP forbids inline ones).
     Redoc writes its styles in <style> elements: they carry this response's nonce, and only here."""
     return render(request, "portail/redoc.html", {"api": api, "openapi_url": reverse("api:openapi-json")})
+
+
+# Redoc's side menu shows "API docs by Redocly" with a logo fetched from its CDN, with no option to turn it off.
+# The bundle is served rewritten so that the image source is empty: the image fails, Redoc's own `onError`
+# hides it, and the page asks nothing of another host.
+REDOC_LOGO_CDN = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@lru_cache(maxsize=1)
+def _redoc_bundle() -> bytes:
+    chemin = finders.find("ninja/redoc.standalone.js")
+    contenu = Path(str(chemin)).read_text(encoding="utf-8")
+    if REDOC_LOGO_CDN not in contenu:
+        raise ImproperlyConfigured("ninja's Redoc bundle changed: check its external requests (REDOC_LOGO_CDN).")
+    return contenu.replace(REDOC_LOGO_CDN, "data:,").encode()
+
+
+@require_safe
+def redoc_bundle(request: HttpRequest) -> HttpResponse:
+    """ninja's Redoc bundle, without its CDN logo."""
+    response = HttpResponse(_redoc_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 class _Swagger(Swagger):
