@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 from indemnites.exploitation.domain import Verification
 from indemnites.exploitation.models import Incident, IncidentMiseAJour
 from indemnites.exploitation.services import sonde_enregistrer
-from indemnites.oauth.services import client_partenaire_creer
+from indemnites.droits.services.demo import DEMO_MOT_DE_PASSE, comptes_demo_charger, personas_charger
+from indemnites.oauth.services import client_partenaire_creer, clients_individu_sandbox_charger
 from tests.browser_fixtures import axe_violations, screenshot
 from tests.journal.conftest import client_caf_habilite, ecrire
 from tests.oauth import outils
@@ -194,3 +195,35 @@ def test_every_page_reachable_from_the_home_page_and_the_header_answers_200(page
                 "/statut", "/documentation/", "/api/redoc", "/api/docs"}  # fmt: skip
     assert attendus <= set(visites), sorted(set(visites))
     assert len(visites) < PAGES_MAX, "trop de pages : le parcours ne finit pas"
+
+
+@pytest.fixture
+def bac_a_sable(settings) -> None:
+    personas_charger(aujourdhui=timezone.localdate())
+    comptes_demo_charger()
+    clients_individu_sandbox_charger()
+    # The test server speaks plain http: let the demo relying party's redirect URI use it, as in development.
+    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}
+
+
+@pytest.mark.parametrize("ecran", LARGEURS)
+def test_try_the_connected_mode_from_the_sandbox(page, bac_a_sable, ecran):
+    largeur(page, ecran)
+    page.goto("/bac-a-sable/")
+    page.get_by_role("button", name="Essayer le mode connecté").click()
+
+    page.wait_for_url("**/compte/connexion**")
+    page.get_by_label("Identifiant France Travail").fill("jean.are")
+    page.get_by_label("Mot de passe").fill(DEMO_MOT_DE_PASSE)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Administration de démonstration (bac à sable)").first.wait_for()
+    accessible(page, f"bac-a-sable-consentement-{ecran}")
+    page.locator("main form button[type=submit]").first.click()
+
+    page.wait_for_url("**/bac-a-sable/mode-connecte/retour**")
+    expect(page.get_by_role("heading", name="Parcours complet")).to_be_visible()
+    expect(page.locator("#demo-userinfo")).to_contain_text('"given_name"')
+    expect(page.locator("#demo-indemnisation")).to_contain_text("beneficiaire")
+    expect(page.locator("#demo-id-token")).to_contain_text('"nonce"')
+    sans_debordement(page)
+    accessible(page, f"bac-a-sable-mode-connecte-{ecran}")

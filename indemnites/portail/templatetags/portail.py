@@ -1,5 +1,6 @@
 """The portal's main menu: the same on every page, with the current section marked."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,3 +77,9 @@ def portail_espaces(context: dict[str, Any]) -> dict[str, Any]:
         "url_administrations": reverse("habilitations:espace"),
         "url_deconnexion": reverse(deconnexion),
     }
+
+
+@register.filter
+def json_joli(valeur: object) -> str:
+    """A JSON answer as an integrator reads it: indented, accents as they are."""
+    return json.dumps(valeur, indent=2, ensure_ascii=False, sort_keys=True)
