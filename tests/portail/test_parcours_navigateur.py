@@ -12,10 +12,10 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from indemnites.droits.services.demo import DEMO_MOT_DE_PASSE, comptes_demo_charger, personas_charger
 from indemnites.exploitation.domain import Verification
 from indemnites.exploitation.models import Incident, IncidentMiseAJour
 from indemnites.exploitation.services import sonde_enregistrer
-from indemnites.droits.services.demo import DEMO_MOT_DE_PASSE, comptes_demo_charger, personas_charger
 from indemnites.oauth.services import client_partenaire_creer, clients_individu_sandbox_charger
 from tests.browser_fixtures import axe_violations, screenshot
 from tests.journal.conftest import client_caf_habilite, ecrire
