@@ -130,6 +130,19 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     assert page.locator("#client-secret").count() == 0
     accessible(page, "identifiants-apres-rechargement")
 
+    # Renewing asks for a confirmation: without it, the error summary takes the focus and nothing changes.
+    page.click("text=Renouveler le secret…")
+    accessible(page, "identifiants-renouveler")
+    page.click("main button:has-text('Renouveler le secret')")
+    assert page.title().startswith("Erreur : ")
+    assert page.evaluate("document.activeElement.id") == "erreurs-formulaire"
+    accessible(page, "identifiants-renouveler-erreur")
+    page.check("#id_confirmer", force=True)
+    page.click("main button:has-text('Renouveler le secret')")
+    nouveau = page.inner_text("#client-secret")
+    assert nouveau != secret
+    assert "reste accepté jusqu'au" in page.inner_text("#grace")
+
     with httpx.Client(base_url=live_server.url, timeout=10) as api:
         jeton = api.post(
             "/connexion/oauth2/access_token?realm=/partenaire",
