@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from indemnites.api.api import api
-from indemnites.portail.views import redoc
+from indemnites.portail.views import redoc, redoc_bundle
 
 urlpatterns = [
     path("", include("indemnites.oauth.urls")),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("indemnites.journal.urls")),
     # Redoc beside ninja's Swagger UI, from ninja's bundled asset (no CDN), started without inline script.
     path("api/redoc", redoc, name="api-redoc"),
+    path("api/redoc.js", redoc_bundle, name="api-redoc-bundle"),
     path("admin/", admin.site.urls),
     # The portal's pages (catalogue home, documentation, sandbox): before the API, whose URLs hold a
     # root view of their own ("api-root") that would otherwise answer 404 for the home page.

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from indemnites.core.domain import siret_valide
@@ -15,6 +16,7 @@ from indemnites.habilitations.domain import (
     CHAMPS_DONNEES,
     CHAMPS_DONNEES_LIBELLES,
     CONSERVATION_MAX_MOIS,
+    CONTACTS,
     ETAT_LIBELLES,
     LIBELLES,
     PROFIL_LIBELLES,
@@ -246,6 +248,14 @@ class DemandeForm(Formulaire):
     dpo_informe = _case("dpo_informe")
 
     CHAMPS_LISTES = ("redirect_uris", "destinataires_siret")
+    OBLIGATOIRES_POUR_SOUMETTRE = frozenset(
+        {
+            "intitule", "description", "simplification", "client_siret", "client_nom", "justification_l114_8",
+            "cadre_juridique_nature", "donnees", "volume_journalier", "date_mise_en_production",
+            "destinataires_donnees", "duree_conservation", "cgu_acceptees", "dpo_informe",
+            *(f"{contact}_{champ}" for contact in CONTACTS for champ in ("nom", "courriel", "telephone")),
+        }
+    )  # fmt: skip
     CHAMPS_EDITEUR = ("client_siret", "client_nom", "justification_l114_8")
 
     def __init__(self, *args: Any, editeur: bool, donnees: dict[str, Any] | None = None, **kwargs: Any):
@@ -255,6 +265,12 @@ class DemandeForm(Formulaire):
         if not editeur:
             for cle in self.CHAMPS_EDITEUR:
                 del self.fields[cle]
+        for cle in self.OBLIGATOIRES_POUR_SOUMETTRE & set(self.fields):
+            # Not `required` (a draft may be incomplete), but marked as the DSFR marks required fields.
+            champ = self.fields[cle]
+            champ.label = format_html('{}<span class="fr-required-marker" aria-hidden="true"> *</span>', champ.label)
+            champ.widget.attrs["aria-required"] = "true"
+        self._bound_fields_cache.clear()  # DsfrBaseForm bound them already: the labels above must show
 
     @classmethod
     def _initial(cls, donnees: dict[str, Any]) -> dict[str, Any]:
@@ -328,10 +344,35 @@ class DecisionForm(Formulaire):
         help_text="Obligatoire pour demander des modifications, refuser ou révoquer ; il est envoyé au demandeur.",
     )
 
+    confirmer_revocation = forms.BooleanField(
+        label="Je confirme la révocation",
+        required=False,
+        help_text=(
+            "Une révocation prend effet immédiatement : le client_id et tous ses secrets (y compris un ancien "
+            "secret en période de grâce) sont refusés, les jetons en cours cessent de fonctionner, et "
+            "l'administration devra déposer une nouvelle demande."
+        ),
+    )
+
     def __init__(self, *args: Any, actions: list[Action], **kwargs: Any):
         super().__init__(*args, **kwargs)
         field = self.fields["decision"]
         field.choices = [(valeur, libelle) for valeur, libelle in field.choices if valeur in actions]
+        if Action.REVOQUER not in actions:
+            del self.fields["confirmer_revocation"]
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean()
+        if donnees.get("decision") == Action.REVOQUER.value and not donnees.get("confirmer_revocation"):
+            self.add_error("confirmer_revocation", "Cochez la case pour confirmer la révocation et ses conséquences.")
+        return donnees
+
+
+class RenouvellementForm(Formulaire):
+    confirmer = forms.BooleanField(
+        label="Je confirme le renouvellement du secret",
+        error_messages={"required": "Cochez la case pour confirmer le renouvellement."},
+    )
 
 
 class MessageForm(Formulaire):

@@ -77,6 +77,14 @@ def habilitation_active(*, demande: Demande) -> Habilitation | None:
     return demande.habilitations.filter(statut=Habilitation.Statut.ACTIVE).first()
 
 
+def grace_en_cours(*, application: Any) -> datetime | None:
+    """Until when the previous secret is still accepted: never once the client is revoked."""
+    if application is None or not application.actif or not application.secret_precedent:
+        return None
+    expire_le = application.secret_precedent_expire_le
+    return expire_le if expire_le and expire_le > timezone.now() else None
+
+
 def derniere_habilitation(*, demande: Demande) -> Habilitation | None:
     return demande.habilitations.order_by("-version").first()
 
@@ -158,6 +166,34 @@ def chronologie(*, demande: Demande) -> list[Entree]:
         for m in Message.objects.filter(demande=demande).select_related("auteur__user")
     ]
     return sorted(entrees, key=lambda entree: entree.horodatage)
+
+
+@dataclass(frozen=True)
+class Motif:
+    """The instructor's last word that the applicant must act on, shown beside the status."""
+
+    titre: str
+    motif: str
+    horodatage: datetime
+    grave: bool  # refusal or revocation (error banner) rather than changes requested (warning)
+
+
+DECISIONS = ("soumettre", "valider", "demander_modifications", "refuser", "revoquer")
+TITRES_MOTIF = {
+    "demander_modifications": "Modifications demandées par l'instruction",
+    "refuser": "Demande refusée",
+    "revoquer": "Habilitation révoquée",
+}
+
+
+def dernier_motif(*, demande: Demande) -> Motif | None:
+    """The reason of the last decision, unless a later submission or validation has answered it."""
+    derniere = Evenement.objects.filter(demande=demande, quoi__in=DECISIONS).order_by("-horodatage", "-id").first()
+    if derniere is None or derniere.quoi not in TITRES_MOTIF:
+        return None
+    return Motif(
+        TITRES_MOTIF[derniere.quoi], derniere.motif, derniere.horodatage, derniere.quoi != "demander_modifications"
+    )
 
 
 @dataclass(frozen=True)

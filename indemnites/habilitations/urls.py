@@ -5,6 +5,7 @@ from indemnites.habilitations import views
 app_name = "habilitations"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("acces/", views.eligibilite_vue, name="eligibilite"),
+    path("habilitations/espace/", views.espace, name="espace"),
     path("habilitations/", views.tableau_de_bord, name="tableau_de_bord"),
     path("habilitations/compte/inscription/", views.inscription, name="inscription"),
     path("habilitations/compte/verifier/<str:jeton>/", views.verifier, name="verifier"),
@@ -20,6 +21,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("habilitations/demandes/<int:pk>/action/", views.demande_action, name="demande_action"),
     path("habilitations/demandes/<int:pk>/messages/", views.message, name="message"),
     path("habilitations/demandes/<int:pk>/identifiants/", views.identifiants, name="identifiants"),
+    path(
+        "habilitations/demandes/<int:pk>/identifiants/renouveler/",
+        views.identifiants_renouveler,
+        name="identifiants_renouveler",
+    ),
     path("habilitations/demandes/<int:pk>/prolonger/", views.prolonger, name="prolonger"),
     path("habilitations/publiques/", views.publiques, name="publiques"),
     path("habilitations/publiques.json", views.publiques_json, name="publiques_json"),

@@ -3,6 +3,7 @@
 import csv
 import json
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -38,6 +39,7 @@ from indemnites.habilitations.forms import (
     NouvelleDemandeForm,
     OrganisationForm,
     ProlongationForm,
+    RenouvellementForm,
 )
 from indemnites.habilitations.identite import (
     IdentiteProConnectIncomplete,
@@ -52,6 +54,7 @@ from indemnites.habilitations.models import Demande
 from indemnites.trafic.http import limiter_connexion
 
 Vue = Callable[..., HttpResponse]
+SESSION_SECRET = "secret_remis_"
 
 
 def _page(request: HttpRequest, template: str, titre: str, status: int = 200, **contexte: Any) -> HttpResponse:
@@ -183,7 +186,7 @@ def connexion(request: HttpRequest) -> HttpResponse:
 
 def _suite_locale(suite: str) -> str:
     locale = url_has_allowed_host_and_scheme(suite, allowed_hosts=None) and suite.startswith("/")
-    return suite if locale else reverse("habilitations:tableau_de_bord")
+    return suite if locale else reverse("habilitations:espace")
 
 
 REFUS_PROCONNECT = {
@@ -227,7 +230,7 @@ def proconnect_retour(request: HttpRequest) -> HttpResponse:
     if not agent.user.is_active:
         return _refus_proconnect(request, "Compte désactivé", "Ce compte d'agent est désactivé.", 403)
     login(request, agent.user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(request.session.pop("proconnect_suite", reverse("habilitations:tableau_de_bord")))
+    return redirect(request.session.pop("proconnect_suite", reverse("habilitations:espace")))
 
 
 @require_POST
@@ -250,6 +253,13 @@ def proconnect_deconnexion(request: HttpRequest) -> HttpResponse:
 
 
 # --- the applicant's pages ---------------------------------------------------------------------------
+
+
+@agent_requis
+@require_GET
+def espace(request: HttpRequest) -> HttpResponse:
+    """The header's "Espace administrations": instructors land on the queue, applicants on their requests."""
+    return redirect("habilitations:instruction" if request.agent.instructeur else "habilitations:tableau_de_bord")
 
 
 @agent_requis
@@ -311,6 +321,7 @@ def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
         prolongeable=auteur and selectors.prolongation_proposee(demande=demande),
         resume=selectors.resume(demande.donnees),
         chronologie=selectors.chronologie(demande=demande),
+        dernier_motif=selectors.dernier_motif(demande=demande),
         message_form=MessageForm() if auteur else None,
         fil_ariane=_fil(),
     )
@@ -364,6 +375,7 @@ def _formulaire(
         status=status,
         demande=demande,
         form=form,
+        dernier_motif=selectors.dernier_motif(demande=demande),
         fil_ariane=_fil(demande),
         **extra,
     )
@@ -417,21 +429,55 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(retour, pk=demande.pk)
 
 
-@agent_requis
-@require_http_methods(["GET", "POST"])
-def identifiants(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client's credentials; a POST hands over a secret, shown in this response only."""
+def _fil_identifiants(demande: Demande) -> list[dict[str, str]]:
+    return [*_fil(demande), {"titre": "Identifiants", "url": reverse("habilitations:identifiants", args=[demande.pk])}]
+
+
+def _secret_a_montrer(request: HttpRequest, demande: Demande) -> dict[str, Any] | None:
+    """The secret just handed over, kept in the session for the one GET that follows the POST (then gone)."""
+    remis = request.session.pop(f"{SESSION_SECRET}{demande.pk}", None)
+    if remis is None:
+        return None
+    dates = ("ancien_valide_jusqu_au", "plus_ancien_refuse")
+    return {**remis, **{cle: datetime.fromisoformat(remis[cle]) if remis[cle] else None for cle in dates}}
+
+
+def _secret_remettre(request: HttpRequest, demande: Demande) -> HttpResponse:
+    try:
+        remis = services.secret_remettre(demande=demande, agent=request.agent)
+    except RegleEnfreinte as erreur:
+        messages.error(request, str(erreur))
+        return redirect("habilitations:demande", pk=demande.pk)
+    dates = {"ancien_valide_jusqu_au": remis.ancien_valide_jusqu_au, "plus_ancien_refuse": remis.plus_ancien_refuse}
+    request.session[f"{SESSION_SECRET}{demande.pk}"] = {
+        "client_id": remis.client_id,
+        "secret": remis.secret,
+        **{cle: valeur.isoformat() if valeur else None for cle, valeur in dates.items()},
+    }
+    return redirect("habilitations:identifiants", pk=demande.pk)
+
+
+def _demande_du_demandeur(request: HttpRequest, pk: int) -> Demande | HttpResponse:
     demande, qualite = _demande(request, pk)
     if not peut_agir(qualite, Acteur.DEMANDEUR):
         return _refus(request, "Seul l'agent qui a déposé la demande accède aux identifiants.")
-    remis = None
+    return demande
+
+
+@agent_requis
+@require_http_methods(["GET", "POST"])
+def identifiants(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's credentials. A POST hands over the first secret, then redirects: the secret is shown by
+    the GET that follows, once; a reload shows nothing new and changes nothing. Renewal is a separate,
+    confirmed action (`identifiants_renouveler`)."""
+    demande = _demande_du_demandeur(request, pk)
+    if isinstance(demande, HttpResponse):
+        return demande
     if request.method == "POST":
-        try:
-            remis = services.secret_remettre(demande=demande, agent=request.agent)
-        except RegleEnfreinte as erreur:
-            messages.error(request, str(erreur))
-            return redirect("habilitations:demande", pk=demande.pk)
-        demande.refresh_from_db()
+        if demande.secret_remis_le is not None:
+            messages.info(request, "Le secret a déjà été affiché. Pour en obtenir un nouveau, renouvelez-le.")
+            return redirect("habilitations:identifiants", pk=demande.pk)
+        return _secret_remettre(request, demande)
     reponse = _page(
         request,
         "identifiants.html",
@@ -439,11 +485,39 @@ def identifiants(request: HttpRequest, pk: int) -> HttpResponse:
         demande=demande,
         application=demande.application,
         active=selectors.habilitation_active(demande=demande),
-        remis=remis,
+        grace=selectors.grace_en_cours(application=demande.application),
+        remis=_secret_a_montrer(request, demande),
         fil_ariane=_fil(demande),
     )
     reponse["Cache-Control"] = "no-store"
     return reponse
+
+
+@agent_requis
+@require_http_methods(["GET", "POST"])
+def identifiants_renouveler(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks for confirmation, saying what happens to the secret in use; then renews and redirects."""
+    demande = _demande_du_demandeur(request, pk)
+    if isinstance(demande, HttpResponse):
+        return demande
+    form = RenouvellementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        return _secret_remettre(request, demande)
+    return _page(
+        request,
+        "identifiants_renouveler.html",
+        "Renouveler le secret",
+        status=400 if form.errors else 200,
+        demande=demande,
+        application=demande.application,
+        form=form,
+        grace_jours=services.grace_secret().days,
+        grace=selectors.grace_en_cours(application=demande.application),
+        fil_ariane=[
+            *_fil(demande),
+            {"titre": "Identifiants", "url": reverse("habilitations:identifiants", args=[pk])},
+        ],
+    )
 
 
 @agent_requis

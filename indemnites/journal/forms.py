@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from indemnites.journal.selectors import Filtres, clients_lister
+from indemnites.journal.selectors import Filtres, Periode, clients_lister
 from indemnites.journal.services.export import FORMATS
 
 
@@ -54,3 +54,27 @@ class ExportForm(DsfrBaseForm):
             depuis=donnees["depuis"],
             jusqu_au=donnees["jusqu_au"],
         )
+
+
+class PeriodeForm(DsfrBaseForm):
+    """The job seeker's period filter on « Qui a consulté mes données ? » (GET: the URL can be kept)."""
+
+    depuis = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    jusqu_au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def get_context(self) -> dict[str, Any]:
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean()
+        depuis, jusqu_au = donnees.get("depuis"), donnees.get("jusqu_au")
+        if depuis and jusqu_au and depuis > jusqu_au:
+            self.add_error("jusqu_au", "La fin de la période doit suivre son début.")
+        return donnees
+
+    def periode(self) -> Periode:
+        if not self.is_valid():
+            return Periode()
+        return Periode(self.cleaned_data["depuis"], self.cleaned_data["jusqu_au"])

@@ -2,24 +2,27 @@
 public key that verifies the signed checkpoints."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from indemnites.journal import domain
-from indemnites.journal.forms import ExportForm
+from indemnites.journal.consultations_csv import consultations_csv
+from indemnites.journal.forms import ExportForm, PeriodeForm
 from indemnites.journal.selectors import (
+    Curseur,
     cle_publique,
     consultations_du_sujet,
-    consultations_presenter,
+    consultations_page,
+    consultations_parcourir,
     dernier_point_de_controle,
     sujet_du_utilisateur,
 )
@@ -32,26 +35,57 @@ ACCUEIL = {"url": "/", "titre": "Accueil"}
 
 
 class ConsultationsView(LoginRequiredMixin, TemplateView):
-    """`/compte/consultations`: every consultation of the logged-in job seeker's data, newest first."""
+    """`/compte/consultations`: every consultation of the logged-in job seeker's data, newest first, by
+    period; pages follow a keyset cursor (`apres`)."""
 
     login_url = reverse_lazy("oauth:connexion")
     template_name = "journal/consultations.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        form = PeriodeForm(self.request.GET or None)
         contexte = {
+            **super().get_context_data(**kwargs),
             "titre": "Qui a consulté mes données ?",
-            "fil_ariane": [ACCUEIL],
+            "fil_ariane": [ACCUEIL, {"url": reverse("oauth:espace"), "titre": "Mon espace"}],
             "retention_mois": settings.JOURNAL_RETENTION_MONTHS,
+            "form": form,
         }
         sujet = sujet_du_utilisateur(utilisateur_id=self.request.user.pk)
         if sujet is None:
-            return {**super().get_context_data(**kwargs), **contexte, "sans_dossier": True}
-        page = Paginator(consultations_du_sujet(sujet=sujet), PAR_PAGE).get_page(self.request.GET.get("page"))
-        consultations = [
-            (consultation, [LIBELLES_DONNEES.get(donnee, donnee) for donnee in consultation.donnees])
-            for consultation in consultations_presenter(page.object_list)
-        ]
-        return {**super().get_context_data(**kwargs), **contexte, "page": page, "consultations": consultations}
+            return {**contexte, "sans_dossier": True}
+        periode, apres = form.periode(), Curseur.lire(self.request.GET.get("apres", ""))
+        page = consultations_page(sujet=sujet, periode=periode, apres=apres, taille=PAR_PAGE)
+        filtre = urlencode({k: v for k, v in self.request.GET.items() if k in ("depuis", "jusqu_au") and v})
+        return {
+            **contexte,
+            "total": consultations_du_sujet(sujet=sujet, periode=periode).count(),
+            "suite": apres is not None,
+            "suivante": page.suivante.jeton if page.suivante else "",
+            "filtre": filtre,
+            "consultations": [
+                (consultation, [LIBELLES_DONNEES.get(donnee, donnee) for donnee in consultation.donnees])
+                for consultation in page.consultations
+            ],
+        }
+
+
+class ConsultationsCsvView(LoginRequiredMixin, View):
+    """`/compte/consultations.csv`: the same consultations (and period) as the page, downloaded, streamed
+    page by page (the person's right of access)."""
+
+    login_url = reverse_lazy("oauth:connexion")
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        sujet = sujet_du_utilisateur(utilisateur_id=request.user.pk)
+        if sujet is None:
+            raise Http404("Aucun dossier de demandeur d'emploi.")
+        periode = PeriodeForm(request.GET or None).periode()
+        lignes = consultations_csv(consultations_parcourir(sujet=sujet, periode=periode))
+        response = StreamingHttpResponse(lignes, content_type="text/csv; charset=utf-8")
+        nom = f"consultations-de-mes-donnees-{timezone.localtime():%Y%m%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{nom}"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class AdministrateurRequisMixin(UserPassesTestMixin):

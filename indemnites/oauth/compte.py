@@ -32,7 +32,7 @@ def _suivant(request: HttpRequest) -> str:
     suivant = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(suivant, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return suivant
-    return reverse("oauth:autorisations")
+    return reverse("oauth:espace")
 
 
 def _attente_message(portee: str, secondes: int) -> str:
@@ -125,7 +125,7 @@ class ConnexionRetourView(View):
             utilisateur = backend.complete(request)
         except ConnexionRefusee as refus:
             return _refus(request, refus)
-        suivant = request.session.pop(SESSION_SUIVANT, reverse("oauth:autorisations"))
+        suivant = request.session.pop(SESSION_SUIVANT, reverse("oauth:espace"))
         if utilisateur is None or not utilisateur.is_active:
             message = "Le fournisseur d'identité n'a pas confirmé qui vous êtes."
             contexte = {"titre": "Connexion impossible", "message": message}
@@ -157,6 +157,14 @@ class DeconnexionRetourView(View):
             return HttpResponseRedirect(attendu["destination"])
         messages.info(request, "Vous êtes déconnecté.")
         return redirect("oauth:connexion")
+
+
+class EspaceView(LoginRequiredMixin, TemplateView):
+    """`/compte/`: the header's "Espace demandeur d'emploi", where the job seeker lands once logged in."""
+
+    login_url = reverse_lazy("oauth:connexion")
+    template_name = "oauth/espace.html"
+    extra_context = {"titre": "Mon espace demandeur d'emploi", "fil_ariane": [{"url": "/", "titre": "Accueil"}]}
 
 
 class AutorisationsView(LoginRequiredMixin, TemplateView):

@@ -311,6 +311,20 @@ def clients_individu_sandbox_charger() -> tuple[ClientIndividuSandbox, ...]:
     return CLIENTS_INDIVIDU_SANDBOX
 
 
+@transaction.atomic
+def client_sandbox_retour_ajouter(*, client_id: str, redirect_uri: str) -> None:
+    """Registers one more exact redirect URI on a sandbox client (the portal's own demo relying party),
+    once. Only the public sandbox clients can be changed this way."""
+    if client_id not in {sandbox.client_id for sandbox in CLIENTS_INDIVIDU_SANDBOX}:
+        raise ValueError("Seuls les clients du bac à sable reçoivent une adresse de retour de démonstration.")
+    application = Application.objects.select_for_update().get(client_id=client_id)
+    uris = application.redirect_uris.split()
+    if redirect_uri not in uris:
+        application.redirect_uris = " ".join([*uris, redirect_uri])
+        application.full_clean()
+        application.save(update_fields=["redirect_uris"])
+
+
 def profil_consulter(*, trace: Trace, utilisateur_id: int, scopes: frozenset[str]) -> dict[str, str]:
     """The userinfo claims these scopes allow, released only once the journal records them
     (same transaction: no trace, no data)."""

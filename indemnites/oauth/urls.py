@@ -20,6 +20,7 @@ protocole: list[URLPattern | URLResolver] = [
 ]
 
 pages: list[URLPattern | URLResolver] = [
+    path("compte/", compte.EspaceView.as_view(), name="espace"),
     path("compte/connexion", compte.ConnexionView.as_view(), name="connexion"),
     path("compte/connexion/franceconnect", compte.ConnexionAmontView.as_view(), name="connexion-amont"),
     path("compte/connexion/retour", compte.ConnexionRetourView.as_view(), name="connexion-retour"),

@@ -150,9 +150,9 @@ def test_login_is_throttled(settings):
 @pytest.mark.parametrize(
     ("suite", "attendu"),
     [
-        ("//evil.example/", "/habilitations/"),
-        ("/\\evil.example/", "/habilitations/"),
-        ("https://evil.example/", "/habilitations/"),
+        ("//evil.example/", "/habilitations/espace/"),
+        ("/\\evil.example/", "/habilitations/espace/"),
+        ("https://evil.example/", "/habilitations/espace/"),
         ("/habilitations/demandes/nouvelle/", "/habilitations/demandes/nouvelle/"),
     ],
 )
@@ -176,3 +176,12 @@ def test_an_agent_joins_another_organisation():
     http.post("/habilitations/", {"siret": "13002526500013", "nom": "DINUM"})
 
     assert sorted(agent.organisations.values_list("siret", flat=True)) == ["13002526500013", SIRET_MAIRIE]
+
+
+def test_the_administrations_space_sends_instructors_to_the_queue_and_applicants_to_their_requests():
+    demandeur, instructeur = Client(), Client()
+    demandeur.force_login(agent_creer().user)
+    instructeur.force_login(agent_creer(instructeur=True).user)
+
+    assert demandeur.get("/habilitations/espace/")["Location"] == "/habilitations/"
+    assert instructeur.get("/habilitations/espace/")["Location"] == "/instruction/"

@@ -37,11 +37,23 @@ def habilitee(demande_faire, demandeur_agent, valider):
     return demande
 
 
-def secret_afficher(http: Client, demande) -> tuple[str, str]:
-    response = http.post(f"/habilitations/demandes/{demande.pk}/identifiants/")
-    assert response.status_code == 200
+def secret_page(http: Client, demande) -> str:
+    """The first secret is shown on demand, later ones after a confirmed renewal; each POST redirects to the
+    page that shows it once."""
+    demande.refresh_from_db()
+    url = f"/habilitations/demandes/{demande.pk}/identifiants/"
+    if demande.secret_remis_le is None:
+        post = http.post(url)
+    else:
+        post = http.post(url + "renouveler/", {"confirmer": "on"})
+    assert (post.status_code, post["Location"]) == (302, url)
+    response = http.get(url)
     assert response["Cache-Control"] == "no-store"
-    page = response.content.decode()
+    return response.content.decode()
+
+
+def secret_afficher(http: Client, demande) -> tuple[str, str]:
+    page = secret_page(http, demande)
     client_id = re.search(r'id="client-id">([^<]+)<', page).group(1)
     return client_id, re.search(r'id="client-secret">([^<]+)<', page).group(1)
 
@@ -82,7 +94,7 @@ def test_validation_issues_a_client_whose_secret_is_shown_once_to_the_applicant(
     assert Application.objects.get().client_secret.startswith("client_secret_sha256$")
     apres = http.get(f"/habilitations/demandes/{habilitee.pk}/identifiants/").content.decode()
     assert secret not in apres
-    assert "Générer un nouveau secret" in apres
+    assert "Renouveler le secret" in apres
     response = appeler(jeton(client_id, secret))
     assert response.status_code == 200
     assert response.json() == {CHAMP_SOLIDARITE: True, CHAMP_CHOMAGE: True}
@@ -187,7 +199,8 @@ def test_revocation_takes_effect_at_once(habilitee, demandeur_agent, instructeur
     assert appeler(token).status_code == 200
 
     connecte(instructeur).post(
-        f"/instruction/demandes/{habilitee.pk}/", {"decision": "revoquer", "motif": "Usage non conforme."}
+        f"/instruction/demandes/{habilitee.pk}/",
+        {"decision": "revoquer", "motif": "Usage non conforme.", "confirmer_revocation": "on"},
     )
 
     response = appeler(token)
@@ -231,3 +244,82 @@ def test_only_the_applicant_gets_the_secret(habilitee):
     assert connecte(collegue).post(f"/habilitations/demandes/{habilitee.pk}/identifiants/").status_code == 403
     habilitee.refresh_from_db()
     assert habilitee.secret_remis_le is None
+
+
+def test_a_reload_never_shows_nor_changes_the_secret(habilitee, demandeur_agent):
+    http = connecte(demandeur_agent)
+    url = f"/habilitations/demandes/{habilitee.pk}/identifiants/"
+    client_id, secret = secret_afficher(http, habilitee)
+    empreinte = Application.objects.get().client_secret
+
+    rechargee = http.get(url).content.decode()
+    reposte = http.post(url)  # the browser's "resend the form?": refused, nothing renewed
+
+    assert secret not in rechargee
+    assert reposte["Location"] == url
+    assert Application.objects.get().client_secret == empreinte
+    assert jeton_demander(client_id, secret).status_code == 200
+
+
+def test_renewal_asks_for_confirmation_and_states_the_consequences(habilitee, demandeur_agent):
+    http = connecte(demandeur_agent)
+    secret_afficher(http, habilitee)
+    empreinte = Application.objects.get().client_secret
+    url = f"/habilitations/demandes/{habilitee.pk}/identifiants/renouveler/"
+
+    confirmation = http.get(url).content.decode()
+    sans_case = http.post(url, {})
+
+    assert "reste accepté pendant 7 jours" in confirmation
+    assert sans_case.status_code == 400
+    html = sans_case.content.decode()
+    assert "<title>Erreur : Renouveler le secret" in html
+    assert 'id="erreurs-formulaire"' in html
+    assert 'href="#id_confirmer"' in html
+    assert Application.objects.get().client_secret == empreinte
+
+
+def test_grace_messages_are_exact_after_several_renewals(habilitee, demandeur_agent):
+    http = connecte(demandeur_agent)
+    debut = timezone.now()
+    with time_machine.travel(debut, tick=False):
+        client_id, premier = secret_afficher(http, habilitee)
+        premiere_page = secret_page(http, habilitee)  # first renewal: the first secret gets 7 days
+    second = re.search(r'id="client-secret">([^<]+)<', premiere_page).group(1)
+    fin_premier = timezone.localtime(debut + timedelta(days=7))
+    assert f"reste accepté jusqu'au {fin_premier:%d/%m/%Y à %H:%M}" in premiere_page
+    assert 'id="plus-ancien"' not in premiere_page
+
+    with time_machine.travel(debut + timedelta(days=2), tick=False):
+        page = secret_page(http, habilitee)  # second renewal, within the first one's grace
+        confirmation = http.get(f"/habilitations/demandes/{habilitee.pk}/identifiants/").content.decode()
+        assert jeton_demander(client_id, premier).status_code == 401  # cut short, as the page says
+        assert jeton_demander(client_id, second).status_code == 200
+
+    fin_second = timezone.localtime(debut + timedelta(days=9))
+    assert f"reste accepté jusqu'au {fin_second:%d/%m/%Y à %H:%M}" in page
+    assert f"devait rester accepté jusqu'au {fin_premier:%d/%m/%Y à %H:%M}, est refusé dès maintenant" in page.replace(
+        "&#x27;", "'"
+    )
+    assert f"{fin_second:%d/%m/%Y à %H:%M}" in confirmation
+
+
+def test_after_a_revocation_no_grace_period_is_announced(habilitee, demandeur_agent, instructeur):
+    http = connecte(demandeur_agent)
+    secret_afficher(http, habilitee)
+    secret_afficher(http, habilitee)  # a renewal: the previous secret is in its grace period
+
+    sans_confirmation = connecte(instructeur).post(
+        f"/instruction/demandes/{habilitee.pk}/", {"decision": "revoquer", "motif": "Usage non conforme."}
+    )
+    assert sans_confirmation.status_code == 400
+    assert Application.objects.get().actif
+    connecte(instructeur).post(
+        f"/instruction/demandes/{habilitee.pk}/",
+        {"decision": "revoquer", "motif": "Usage non conforme.", "confirmer_revocation": "on"},
+    )
+
+    html = http.get(f"/habilitations/demandes/{habilitee.pk}/identifiants/").content.decode()
+    assert "Client révoqué" in html
+    assert "Ancien secret accepté jusqu" not in html
+    assert "Renouveler le secret" not in html

@@ -360,3 +360,52 @@ def test_a_submitted_request_is_not_offered_for_editing(agent_http, soumise):
 
     soumise.refresh_from_db()
     assert soumise.intitule == "Tarification sociale de la cantine"
+
+
+def test_the_instructors_last_reason_is_shown_beside_the_status_and_on_the_edit_form(
+    soumise, instructeur, demandeur_agent, agent_http
+):
+    connecte(instructeur).post(
+        f"/instruction/demandes/{soumise.pk}/", {"decision": "demander_modifications", "motif": "Joignez le décret."}
+    )
+
+    detail = html.unescape(agent_http.get(url(soumise)).content.decode())
+    edition = html.unescape(agent_http.get(url(soumise, "modifier/")).content.decode())
+
+    for page in (detail, edition):
+        banniere = page[page.index('id="dernier-motif"') :]
+        assert "Modifications demandées par l'instruction le " in banniere[:300]
+        assert "Joignez le décret." in banniere[:400]
+    services.demande_soumettre(demande=soumise, agent=demandeur_agent)
+    assert 'id="dernier-motif"' not in agent_http.get(url(soumise)).content.decode()  # answered
+
+
+def test_a_refusal_reason_is_an_error_banner(soumise, instructeur, agent_http):
+    connecte(instructeur).post(
+        f"/instruction/demandes/{soumise.pk}/", {"decision": "refuser", "motif": "Hors L114-8."}
+    )
+
+    page = html.unescape(agent_http.get(url(soumise)).content.decode())
+
+    assert 'class="fr-alert fr-alert--error fr-mb-3w" id="dernier-motif"' in page
+    assert "Demande refusée le " in page
+
+
+def test_form_errors_come_with_a_summary_linking_each_field_and_a_title_prefix(agent_http, brouillon):
+    response = agent_http.post(url(brouillon, "modifier/"), {"intitule": "Cantine", "soumettre": ""})
+
+    page = html.unescape(response.content.decode())
+    resume = page[page.index('id="erreurs-formulaire"') : page.index("</ul>", page.index('id="erreurs-formulaire"'))]
+    assert "<title>Erreur : " in page
+    assert '<a href="#id_description">Description de la démarche : ' in resume
+    assert '<a href="#id_cgu_acceptees">' in resume
+    assert "portail/erreurs.js" in page
+    assert page.index('id="erreurs-formulaire"') < page.index('<form method="post" enctype')
+
+
+def test_fields_required_to_submit_are_marked(agent_http, brouillon):
+    page = agent_http.get(url(brouillon, "modifier/")).content.decode()
+
+    assert re.search(r'Intitulé[^<]*<span class="fr-required-marker" aria-hidden="true"> \*</span>', page)
+    assert 'aria-required="true"' in page
+    assert "Sauf mention contraire" in page or "astérisque" in page

@@ -22,12 +22,15 @@ def accessible(page, nom: str) -> None:
     assert violations == [], [(v["id"], [n.get("html") for n in v.get("nodes", [])]) for v in violations]
 
 
-def connexion(page, courriel: str) -> None:
-    page.goto("/habilitations/compte/connexion/")
+def connexion(page, courriel: str, arrivee: str = "**/habilitations/") -> None:
+    """Through the header's "Espace administrations", as an agent finds it."""
+    page.goto("/")
+    page.click("header a:has-text('Espace administrations')")
+    page.wait_for_url("**/habilitations/compte/connexion/**")
     page.fill("#id_courriel", courriel)
     page.fill("#id_mot_de_passe", MOT_DE_PASSE)
     page.click("main button[type=submit]")
-    page.wait_for_url("**/habilitations/")
+    page.wait_for_url(arrivee)
 
 
 def deconnexion(page) -> None:
@@ -79,7 +82,7 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     # The request: a draft first, then the whole form, submitted.
     page.fill("#id_intitule", "Cantine")
     page.click("button[name=enregistrer]")
-    page.get_by_text("Brouillon enregistré").wait_for()
+    page.get_by_text("Brouillon enregistré.", exact=True).wait_for()
     accessible(page, "demande")
     remplir(page)
     page.click("button[name=soumettre]")
@@ -88,8 +91,7 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     deconnexion(page)
 
     # The instructor asks for changes.
-    connexion(page, instructeur.user.email)
-    page.goto("/instruction/")
+    connexion(page, instructeur.user.email, arrivee="**/instruction/")  # instructors land on the queue
     accessible(page, "instruction")
     page.click(f"text=D{numero}")
     accessible(page, "instruction-demande")
@@ -102,7 +104,7 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     # The applicant amends and resubmits.
     connexion(page, COURRIEL)
     page.goto(f"/habilitations/demandes/{numero}/")
-    page.get_by_text("Précisez la délibération.").first.wait_for()
+    page.locator("#dernier-motif").get_by_text("Précisez la délibération.").wait_for()  # beside the status
     page.click("text=Compléter et soumettre")
     page.fill("#id_cadre_juridique_nature", "Délibération du conseil municipal n° 2026-12.")
     page.click("button[name=soumettre]")
@@ -110,7 +112,7 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     deconnexion(page)
 
     # The instructor validates.
-    connexion(page, instructeur.user.email)
+    connexion(page, instructeur.user.email, arrivee="**/instruction/")
     page.goto(f"/instruction/demandes/{numero}/")
     page.check("input[value=valider]", force=True)
     page.click("main form button:has-text('Enregistrer la décision')")
@@ -124,6 +126,22 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     client_id = page.inner_text("#client-id")
     secret = page.inner_text("#client-secret")
     screenshot(page, "habilitations-identifiants")
+    page.reload()  # shows nothing again, changes nothing
+    assert page.locator("#client-secret").count() == 0
+    accessible(page, "identifiants-apres-rechargement")
+
+    # Renewing asks for a confirmation: without it, the error summary takes the focus and nothing changes.
+    page.click("text=Renouveler le secret…")
+    accessible(page, "identifiants-renouveler")
+    page.click("main button:has-text('Renouveler le secret')")
+    assert page.title().startswith("Erreur : ")
+    assert page.evaluate("document.activeElement.id") == "erreurs-formulaire"
+    accessible(page, "identifiants-renouveler-erreur")
+    page.check("#id_confirmer", force=True)
+    page.click("main button:has-text('Renouveler le secret')")
+    nouveau = page.inner_text("#client-secret")
+    assert nouveau != secret
+    assert "reste accepté jusqu'au" in page.inner_text("#grace")
 
     with httpx.Client(base_url=live_server.url, timeout=10) as api:
         jeton = api.post(

@@ -1,6 +1,9 @@
 """`/compte/consultations`, « Qui a consulté mes données ? »: the logged-in job seeker sees every
 consultation of their data, in both modes, in Paris time; never another person's, never who the agent was."""
 
+import csv
+import io
+import re
 from datetime import UTC, datetime
 from html import unescape
 
@@ -9,6 +12,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from indemnites.journal.models import Enregistrement
+from indemnites.journal.selectors import Periode, consultations_parcourir
 from tests.api.outils import corps
 from tests.journal.conftest import client_caf_habilite, ecrire
 from tests.oauth import outils
@@ -116,14 +120,97 @@ def test_an_account_without_a_job_seeker_file_is_told_so(http):
     assert "Ce compte n'est relié à aucun dossier de demandeur d'emploi" in html
 
 
-def test_consultations_are_paginated(http, jean):
-    ecrire(30, sujet=str(jean.demandeur.pseudonyme))
+def test_consultations_are_paginated_by_keyset_and_a_new_consultation_shifts_nothing(http, jean):
+    sujet = str(jean.demandeur.pseudonyme)
+    ecrire(30, sujet=sujet)
 
     premiere = page(http, jean)
-    seconde = unescape(http.get(PAGE + "?page=2").content.decode())
+    suivante = re.search(r'href="\?apres=([0-9-]+)"', premiere)
+    assert suivante is not None
+    ecrire(1, sujet=sujet, reference_dossier="NOUVELLE")  # written between the two reads
+    seconde = unescape(http.get(PAGE + "?apres=" + suivante.group(1)).content.decode())
 
     assert "Consultations de vos données (30)" in premiere
-    assert "<td>DOSSIER-29</td>" in premiere
-    assert "<td>DOSSIER-4</td>" not in premiere
-    assert "<td>DOSSIER-4</td>" in seconde
-    assert "<td>DOSSIER-29</td>" not in seconde
+    assert "<dd>DOSSIER-29</dd>" in premiere
+    assert "<dd>DOSSIER-4</dd>" not in premiere
+    assert "<dd>DOSSIER-4</dd>" in seconde
+    assert "<dd>DOSSIER-5</dd>" not in seconde  # still on the first page: nothing read twice
+    assert "NOUVELLE" not in seconde
+    assert "Les plus récentes" in seconde
+    assert "Plus anciennes" not in seconde
+
+
+def test_a_malformed_cursor_shows_the_first_page(http, jean):
+    ecrire(2, sujet=str(jean.demandeur.pseudonyme))
+    http.force_login(jean.utilisateur)
+
+    html = unescape(http.get(PAGE + "?apres=x-1").content.decode())
+
+    assert "<dd>DOSSIER-1</dd>" in html
+
+
+def test_the_period_filter_keeps_paris_days_both_included(http, jean, consultations):
+    http.force_login(jean.utilisateur)
+
+    juillet = unescape(http.get(PAGE, {"depuis": "2026-07-14", "jusqu_au": "2026-07-14"}).content.decode())
+    janvier = unescape(http.get(PAGE, {"depuis": "2026-01-01", "jusqu_au": "2026-01-31"}).content.decode())
+    rien = unescape(http.get(PAGE, {"depuis": "2026-03-01", "jusqu_au": "2026-03-31"}).content.decode())
+
+    assert "Consultations de vos données (1)" in juillet
+    assert "14 juillet 2026" in juillet
+    assert "CANTINE-2026-0042" not in juillet
+    assert "CANTINE-2026-0042" in janvier
+    assert "14 juillet 2026" not in janvier
+    assert "Aucune administration n'a consulté vos données pendant cette période." in rien
+    assert (
+        'href="/compte/consultations.csv?depuis=2026-03-01&amp;jusqu_au=2026-03-31"'
+        in http.get(PAGE, {"depuis": "2026-03-01", "jusqu_au": "2026-03-31"}).content.decode()
+    )
+
+
+def test_a_period_ending_before_it_starts_is_an_error_in_the_form(http, jean, consultations):
+    http.force_login(jean.utilisateur)
+
+    html = unescape(http.get(PAGE, {"depuis": "2026-07-14", "jusqu_au": "2026-01-01"}).content.decode())
+
+    assert "<title>Erreur : " in html
+    assert "La fin de la période doit suivre son début." in html
+
+
+def test_the_csv_download_lists_the_persons_consultations_only(http, jean, consultations):
+    claire = outils.personne("claire.asp", prestations=("ASP",))
+    ecrire(1, sujet=str(claire.demandeur.pseudonyme), reference_dossier="DOSSIER-CLAIRE")
+    http.force_login(jean.utilisateur)
+
+    response = http.get(PAGE + ".csv")
+    texte = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    lignes = list(csv.reader(io.StringIO(texte), delimiter=";"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="consultations-de-mes-donnees-')
+    assert response["Cache-Control"] == "no-store"
+    assert lignes[0][0] == "Date et heure (Paris)"
+    assert [ligne[0] for ligne in lignes[1:]] == ["14/07/2026 10:05:09", "20/01/2026 17:45:00"]
+    assert lignes[2][6] == "CANTINE-2026-0042"
+    assert "DOSSIER-CLAIRE" not in str(lignes)
+
+
+def test_the_csv_download_follows_the_period_and_reads_beyond_one_batch(http, jean):
+    ecrire(7, sujet=str(jean.demandeur.pseudonyme))
+    http.force_login(jean.utilisateur)
+    sujet = str(jean.demandeur.pseudonyme)
+    assert len(list(consultations_parcourir(sujet=sujet, periode=Periode(), lot=3))) == 7
+    vide = b"".join(http.get(PAGE + ".csv", {"depuis": "2000-01-01", "jusqu_au": "2000-01-02"}).streaming_content)
+    assert vide.decode().count("\n") == 1  # the header only
+
+
+def test_the_csv_download_needs_a_login(http):
+    assert http.get(PAGE + ".csv")["Location"].startswith("/compte/connexion")
+
+
+def test_the_page_tells_apart_what_can_be_withdrawn_and_gives_the_dpo(http, jean, consultations):
+    html = page(http, jean)
+
+    assert "Vous ne pouvez pas retirer cet échange" in html
+    assert 'href="/compte/autorisations"' in html
+    assert "Délégué à la protection des données de France Travail" in html

@@ -42,7 +42,7 @@ def test_the_job_seeker_logs_in_and_reads_who_consulted_their_data(page):
     page.wait_for_url("**/compte/consultations")
 
     assert page.get_by_role("heading", level=1).inner_text() == "Qui a consulté mes données ?"
-    lignes = page.locator("table tbody tr")
+    lignes = page.locator(".portail-consultation")
     assert lignes.count() == 2
     assert "14 juillet 2026 à 10:05:09" in lignes.nth(0).inner_text()
     assert "Caisse d'allocations familiales de Paris" in lignes.nth(0).inner_text()

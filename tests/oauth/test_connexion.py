@@ -52,17 +52,20 @@ def test_right_credentials_log_in_and_go_on_to_the_authorization(http, jean):
     assert connecte(http)
 
 
-def test_without_next_the_job_seeker_lands_on_mes_autorisations(http, jean):
+def test_without_next_the_job_seeker_lands_on_their_space(http, jean):
     response = essayer(http, mot_de_passe=MOT_DE_PASSE)
 
-    assert response["Location"] == "/compte/autorisations"
+    assert response["Location"] == "/compte/"
+    espace = http.get("/compte/").content.decode()
+    assert 'href="/compte/autorisations"' in espace
+    assert 'href="/compte/consultations"' in espace
 
 
 @pytest.mark.parametrize("suite", ["https://attaquant.exemple/", "//attaquant.exemple/", "javascript:alert(1)"])
 def test_next_never_leaves_the_site(http, jean, suite):
     response = essayer(http, mot_de_passe=MOT_DE_PASSE, next=suite)
 
-    assert response["Location"] == "/compte/autorisations"
+    assert response["Location"] == "/compte/"
 
 
 @pytest.mark.parametrize(("identifiant", "mot_de_passe"), [("jean.are", "mauvais"), ("inconnu", MOT_DE_PASSE)])

@@ -122,3 +122,15 @@ def test_the_error_page_renders_without_a_request():
 
     assert '<html lang="fr"' in page
     assert "Erreur inattendue" in page
+
+
+def test_redocs_bundle_is_served_without_its_cdn_logo(http):
+    response = http.get("/api/redoc.js")
+    html = http.get("/api/redoc").content.decode()
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert b"cdn.redoc.ly" not in response.content
+    assert 'src="/api/redoc.js"' in html
+    assert "Retour au portail API indemnités" in html
+    assert "Retour au portail API indemnités" in http.get("/api/docs").content.decode()

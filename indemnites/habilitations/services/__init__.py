@@ -26,7 +26,12 @@ from indemnites.habilitations.services.demandes import (
     habilitation_prolonger,
     message_envoyer,
 )
-from indemnites.habilitations.services.identifiants import SecretRemis, avis_expiration_envoyer, secret_remettre
+from indemnites.habilitations.services.identifiants import (
+    SecretRemis,
+    avis_expiration_envoyer,
+    grace_secret,
+    secret_remettre,
+)
 
 __all__ = [
     "ActionNonPermise",
@@ -49,6 +54,7 @@ __all__ = [
     "demande_rouvrir",
     "demande_soumettre",
     "demande_valider",
+    "grace_secret",
     "habilitation_prolonger",
     "message_envoyer",
     "organisation_obtenir",

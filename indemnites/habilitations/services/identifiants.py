@@ -90,6 +90,9 @@ class SecretRemis:
     secret: str
     premier: bool
     ancien_valide_jusqu_au: datetime | None
+    # After several renewals within one grace period: the secret before the previous one was still accepted
+    # until then, and is refused from now on (only one previous secret is ever kept).
+    plus_ancien_refuse: datetime | None = None
 
 
 def grace_secret() -> timedelta:
@@ -110,6 +113,8 @@ def secret_remettre(*, demande: Demande, agent: Agent) -> SecretRemis:
     ):
         raise RegleEnfreinte("Cette demande n'a pas d'habilitation active : aucun secret à remettre.")
     premier = demande.secret_remis_le is None
+    grace_en_cours = application.secret_precedent_expire_le if application.secret_precedent else None
+    plus_ancien_refuse = grace_en_cours if grace_en_cours and grace_en_cours > timezone.now() else None
     secret = client_secret_renouveler(application=application, grace=None if premier else grace_secret())
     if premier:
         demande.secret_remis_le = timezone.now()
@@ -119,7 +124,9 @@ def secret_remettre(*, demande: Demande, agent: Agent) -> SecretRemis:
         action_tracer(demande=demande, auteur=agent, quoi=Evenement.Quoi.SECRET_RENOUVELE)
         fin = timezone.localtime(application.secret_precedent_expire_le)
         notifications.secret_renouvele_envoyer(demande=demande, fin_grace=f"{fin:%d/%m/%Y à %H:%M}")
-    return SecretRemis(application.client_id, secret, premier, application.secret_precedent_expire_le)
+    return SecretRemis(
+        application.client_id, secret, premier, application.secret_precedent_expire_le, plus_ancien_refuse
+    )
 
 
 def avis_expiration_envoyer(*, maintenant: datetime | None = None) -> int:

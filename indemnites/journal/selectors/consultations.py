@@ -1,14 +1,15 @@
 """The citizen's page: every record about the logged-in job seeker, and how to show it."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from indemnites.journal import domain
 from indemnites.journal.models import Enregistrement, Mode
+from indemnites.journal.selectors.exports import debut_du_jour
 from indemnites.journal.selectors.habilitations import (
     Presentation,
     habilitation_en_vigueur,
@@ -33,9 +34,71 @@ def sujet_du_utilisateur(*, utilisateur_id: int) -> str | None:
     return str(pseudonyme) if pseudonyme else None
 
 
-def consultations_du_sujet(*, sujet: str) -> QuerySet[Enregistrement]:
+@dataclass(frozen=True)
+class Curseur:
+    """Keyset position in a person's records (newest first): the next page starts strictly after it, so a
+    page costs the same however deep it is, and a new consultation never shifts the pages already read."""
+
+    horodatage: datetime
+    pk: int
+
+    @property
+    def jeton(self) -> str:
+        micro = int(self.horodatage.timestamp()) * 1_000_000 + self.horodatage.microsecond
+        return f"{micro}-{self.pk}"
+
+    @classmethod
+    def lire(cls, jeton: str) -> "Curseur | None":
+        micro, _, pk = jeton.partition("-")
+        if not (micro.isdigit() and pk.isdigit()) or len(micro) > 18:
+            return None
+        instant = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=int(micro))
+        return cls(instant, int(pk))
+
+
+@dataclass(frozen=True)
+class Periode:
+    depuis: date | None = None  # Europe/Paris days, both included
+    jusqu_au: date | None = None
+
+
+def consultations_du_sujet(
+    *, sujet: str, periode: Periode = Periode(), apres: Curseur | None = None
+) -> QuerySet[Enregistrement]:
     """Every record about this person, newest first: only theirs, whatever the mode."""
-    return Enregistrement.objects.filter(sujet=sujet).order_by("-horodatage", "-id")
+    enregistrements = Enregistrement.objects.filter(sujet=sujet).order_by("-horodatage", "-id")
+    if periode.depuis:
+        enregistrements = enregistrements.filter(horodatage__gte=debut_du_jour(periode.depuis))
+    if periode.jusqu_au:
+        enregistrements = enregistrements.filter(horodatage__lt=debut_du_jour(periode.jusqu_au + timedelta(days=1)))
+    if apres is not None:
+        plus_ancien = Q(horodatage__lt=apres.horodatage) | Q(horodatage=apres.horodatage, id__lt=apres.pk)
+        enregistrements = enregistrements.filter(plus_ancien)
+    return enregistrements
+
+
+@dataclass(frozen=True)
+class Page:
+    consultations: list["Consultation"]
+    suivante: Curseur | None  # where the older ones start, if any
+
+
+def consultations_page(*, sujet: str, periode: Periode, apres: Curseur | None, taille: int) -> Page:
+    enregistrements = list(consultations_du_sujet(sujet=sujet, periode=periode, apres=apres)[: taille + 1])
+    visibles = enregistrements[:taille]
+    suivante = Curseur(visibles[-1].horodatage, visibles[-1].pk) if len(enregistrements) > taille else None
+    return Page(consultations_presenter(visibles), suivante)
+
+
+def consultations_parcourir(*, sujet: str, periode: Periode, lot: int = 500) -> Iterator["Consultation"]:
+    """Every consultation in the period, newest first, read page by page (keyset): for a streamed download."""
+    apres = None
+    while True:
+        page = consultations_page(sujet=sujet, periode=periode, apres=apres, taille=lot)
+        yield from page.consultations
+        if page.suivante is None:
+            return
+        apres = page.suivante
 
 
 def consultations_presenter(enregistrements: Iterable[Enregistrement]) -> list[Consultation]:

@@ -33,7 +33,7 @@ class Filtres:
 COLONNES_EXPORT = ("rang", *CHAMPS[ACCES], "empreinte_precedente", "empreinte")
 
 
-def _debut_du_jour(jour: date) -> datetime:
+def debut_du_jour(jour: date) -> datetime:
     return datetime.combine(jour, time.min, tzinfo=PARIS)
 
 
@@ -44,9 +44,9 @@ def enregistrements_filtrer(*, filtres: Filtres, jusqu_au_rang: int | None = Non
     if filtres.habilitation:
         enregistrements = enregistrements.filter(habilitation=filtres.habilitation)
     if filtres.depuis:
-        enregistrements = enregistrements.filter(horodatage__gte=_debut_du_jour(filtres.depuis))
+        enregistrements = enregistrements.filter(horodatage__gte=debut_du_jour(filtres.depuis))
     if filtres.jusqu_au:
-        enregistrements = enregistrements.filter(horodatage__lt=_debut_du_jour(filtres.jusqu_au + timedelta(days=1)))
+        enregistrements = enregistrements.filter(horodatage__lt=debut_du_jour(filtres.jusqu_au + timedelta(days=1)))
     if jusqu_au_rang is not None:
         enregistrements = enregistrements.filter(rang__lte=jusqu_au_rang)
     return enregistrements

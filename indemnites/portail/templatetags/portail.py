@@ -1,5 +1,6 @@
 """The portal's main menu: the same on every page, with the current section marked."""
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -7,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from indemnites.habilitations.selectors import agent_de
 from indemnites.portail.selectors import URL_ELIGIBILITE, URL_PAGE_ETAT, url_si_existe
 
 register = template.Library()
@@ -47,3 +49,37 @@ def _courante(url: str, courante: str | None, chemin: str) -> str:
 def portail_navigation(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     return {"entrees": _entrees(request.path if request else "")}
+
+
+# Each space has one entry, whatever the visitor's state: a job seeker's login and an agent's login are
+# never offered under the same label.
+ESPACES = (("demandeur", ("/compte",)), ("administrations", ("/habilitations", "/instruction")))
+
+
+def _espace_courant(chemin: str) -> str:
+    return next((nom for nom, prefixes in ESPACES if chemin.startswith(prefixes)), "")
+
+
+@register.inclusion_tag("portail/_espaces.html", takes_context=True)
+def portail_espaces(context: dict[str, Any]) -> dict[str, Any]:
+    request = context.get("request")
+    utilisateur = getattr(request, "user", None)
+    connecte = bool(utilisateur and utilisateur.is_authenticated)
+    agent = agent_de(utilisateur) if connecte else None
+    deconnexion = "habilitations:deconnexion" if agent else "oauth2_provider:rp-initiated-logout"
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "connecte": connecte,
+        "agent": agent,
+        "espace": _espace_courant(request.path if request else ""),
+        "url_demandeur": reverse("oauth:espace"),
+        "url_administrations": reverse("habilitations:espace"),
+        "url_deconnexion": reverse(deconnexion),
+    }
+
+
+@register.filter
+def json_joli(valeur: object) -> str:
+    """A JSON answer as an integrator reads it: indented, accents as they are."""
+    return json.dumps(valeur, indent=2, ensure_ascii=False, sort_keys=True)
