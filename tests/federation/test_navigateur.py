@@ -35,8 +35,8 @@ def test_franceconnect_button_provider_and_back_then_logout(page: Any, live_serv
     page.fill("input[name=login]", "marc.ass")
     page.click("button:has-text('Se connecter')")
 
-    page.wait_for_url(f"{live_server.url}/compte/autorisations")
-    assert page.locator("h1").inner_text() == "Mes autorisations"
+    page.wait_for_url(f"{live_server.url}/compte/")
+    assert page.locator("h1").inner_text() == "Mon espace demandeur d'emploi"
 
     page.click("header button:has-text('Se déconnecter')")
     page.wait_for_url(re.compile(rf"{re.escape(fournisseur.issuer)}/session/end.*"))

@@ -42,7 +42,7 @@ def test_each_demo_agent_signs_in_verified_and_member_of_the_siret_organisation(
     reponse = connecter(client, navigateur, demo.courriel)
 
     assert reponse.status_code == 302
-    assert reponse["Location"] == "/habilitations/"
+    assert reponse["Location"] == "/habilitations/espace/"
     agent = Agent.objects.get(user=connecte(client))
     assert agent.user.email == demo.courriel
     assert agent.verifie
