@@ -23,8 +23,11 @@ var/oidc-dev-key.pem: | venv
 var/journal-dev-key.pem: | venv
 	$(BIN)/python scripts/dev_keys.py $@ --ed25519
 
+var/preuve-dev-key.pem: | venv
+	$(BIN)/python scripts/dev_keys.py $@ --p256
+
 ## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers)
-run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
+run: venv var/oidc-dev-key.pem var/journal-dev-key.pem var/preuve-dev-key.pem
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_charger
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -35,6 +38,7 @@ run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	@echo "  Redoc    : http://$(HOST):$(PORT)/api/redoc"
 	@echo "  Jeton    : POST http://$(HOST):$(PORT)/connexion/oauth2/access_token?realm=/partenaire"
 	@echo "  Données  : POST http://$(HOST):$(PORT)/partenaire/indemnisations/v1/indemnisation"
+	@echo "  Preuves  : http://$(HOST):$(PORT)/preuves/verifier (clés : /preuves/jwks.json)"
 	@echo ""
 	DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) $(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi \
 		--workers 2 --bind $(HOST):$(PORT)
