@@ -8,13 +8,14 @@ case file: without the salt, the claim reveals nothing, not even to someone tryi
 
 Canonical identities (UTF-8):
     identifiant:<identifiant France Travail>
-    nir:<NIR, 15 caractères en majuscules, sans espace>:<date de naissance AAAA-MM-JJ>
+    nir:<NIR, 15 caractères en majuscules, sans espace, point ni tiret>:<date de naissance AAAA-MM-JJ>
     sub:<sub OpenID Connect du demandeur connecté>
 """
 
 import calendar
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ TYPE = "JWT"
 SEL_OCTETS = 16  # 128 bits
 REVENDICATION_IDENTITE = "empreinteIdentite"
 REVENDICATION_MISE_A_JOUR = "donneesMisesAJourLe"
+SEPARATEURS_NIR = re.compile(r"[\s.-]")  # as the API normalises a NIR
 
 
 def identite_canonique(
@@ -39,7 +41,7 @@ def identite_canonique(
     if identifiant:
         return f"identifiant:{identifiant.strip()}"
     if nir and date_naissance is not None:
-        return f"nir:{''.join(nir.split()).upper()}:{date_naissance.isoformat()}"
+        return f"nir:{SEPARATEURS_NIR.sub('', nir).upper()}:{date_naissance.isoformat()}"
     if sub:
         return f"sub:{sub.strip()}"
     raise ValueError("identité incomplète : identifiant, nir avec date de naissance, ou sub")
