@@ -5,9 +5,8 @@ from datetime import date
 
 import httpx
 import pytest
-
-from indemnites_client import Client, ErreurApi, ErreurJeton, PreuveInvalide, erreurs
 from fabrique import BASE_URL, SIRET, Cle, FausseApi, donnees, preuve_reponse, probleme
+from indemnites_client import Client, ErreurApi, ErreurJeton, PreuveInvalide, erreurs
 
 CHOMAGE = "beneficiaireAssuranceChomage"
 SOLIDARITE = "beneficiairePrestationSolidarite"
