@@ -6,6 +6,7 @@ import asyncio
 import httpx
 import pytest
 from fabrique import BASE_URL, SIRET, Cle, FausseApi, donnees, preuve_reponse, probleme
+
 from indemnites_client import AsyncClient, erreurs
 
 

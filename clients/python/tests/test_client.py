@@ -6,6 +6,7 @@ from datetime import date
 import httpx
 import pytest
 from fabrique import BASE_URL, SIRET, Cle, FausseApi, donnees, preuve_reponse, probleme
+
 from indemnites_client import Client, ErreurApi, ErreurJeton, PreuveInvalide, erreurs
 
 CHOMAGE = "beneficiaireAssuranceChomage"

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from fabrique import Cle
+
 from indemnites_client import PreuveInvalide, identite_canonique, preuve_verifier
 from indemnites_client.cli import main
 from indemnites_client.preuve import identite_empreinte
