@@ -9,10 +9,12 @@ PORT ?= 8000
 
 .PHONY: run test quality venv serve lock clean
 
-$(BIN)/.installed: requirements/base.txt requirements/dev.txt
+$(BIN)/.installed: requirements/base.txt requirements/dev.txt clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	# The integrators' client and its `indemnites-client` command (its dependencies are pinned above).
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation ./clients/python
 	touch $@
 
 venv: $(BIN)/.installed
@@ -51,13 +53,15 @@ node_modules/.installed: package.json package-lock.json
 test: venv node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make quality: lint, formatting, migrations up to date, system checks (with production-like settings)
+## make quality: lint, formatting, migrations up to date, system checks (with production-like settings), types of the
+## Python client (mypy --strict)
 quality: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python scripts/deploy_check.py
+	$(BIN)/mypy --strict clients/python/src
 
 ## make lock: recompute the hash-pinned requirements from requirements/*.in
 lock:
