@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
 from indemnites.preuves.domain import CleRetiree, cle_privee_lire, jwks_composer
@@ -33,12 +34,14 @@ def cle_signature() -> ECKey | None:
 def _retirees(texte: str) -> tuple[CleRetiree, ...]:
     """PREUVE_CLES_RETIREES: a JSON list of {"jwk": {...public key...}, "retiree_le": "AAAA-MM-JJ"}."""
     try:
-        return tuple(
-            CleRetiree(jwk=entree["jwk"], retiree_le=date.fromisoformat(str(entree["retiree_le"])))
-            for entree in json.loads(texte)
-        )
-    except (ValueError, KeyError, TypeError) as error:
+        return tuple(_retiree(entree) for entree in json.loads(texte))
+    except (JoseError, ValueError, KeyError, TypeError) as error:
         raise ImproperlyConfigured(f"PREUVE_CLES_RETIREES illisible ({error}).") from error
+
+
+def _retiree(entree: dict[str, Any]) -> CleRetiree:
+    ECKey.import_key(entree["jwk"])  # a key that cannot be read is refused here, not when publishing
+    return CleRetiree(jwk=entree["jwk"], retiree_le=date.fromisoformat(str(entree["retiree_le"])))
 
 
 def cles_retirees() -> tuple[CleRetiree, ...]:
