@@ -13,7 +13,7 @@ from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
-from indemnites.droits.domain import nir_hacher, nir_normaliser
+from indemnites.droits.domain import nir_hacher
 from indemnites.droits.selectors import Identite
 from indemnites.droits.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.journal.models import Mode
@@ -54,10 +54,9 @@ def _identite(payload: IndemnisationIn) -> Identite:
 
 
 def _identite_canonique(payload: IndemnisationIn) -> str:
+    """The person as the proof binds them (indemnites/preuves/domain.py)."""
     return identite_canonique(
-        identifiant=payload.identifiant or "",
-        nir=nir_normaliser(payload.nir or ""),
-        date_naissance=payload.dateNaissance,
+        identifiant=payload.identifiant or "", nir=payload.nir or "", date_naissance=payload.dateNaissance
     )
 
 

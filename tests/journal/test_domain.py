@@ -91,9 +91,12 @@ def test_an_edited_field_is_found_at_its_record(valeurs, data):
     colonne = data.draw(st.integers(1, len(lignes[0]) - 1))
     ligne = list(lignes[rang - 1])
     ancienne = ligne[colonne]
-    nouvelle = data.draw(
-        (st.integers(0, 999) if isinstance(ancienne, int) else textes).filter(lambda v: v != ancienne)
-    )
+    if isinstance(ancienne, bool):  # the proof flag: a boolean column, edited to the other value
+        nouvelle = not ancienne
+    else:
+        nouvelle = data.draw(
+            (st.integers(0, 999) if isinstance(ancienne, int) else textes).filter(lambda v: v != ancienne)
+        )
     if colonne in (1, 2):  # a fingerprint: still 64 hex digits
         nouvelle = domain.empreinte_chainer(GENESE, 0, str(nouvelle).encode().ljust(32, b"x")[:32])
     ligne[colonne] = nouvelle

@@ -3,6 +3,7 @@ SQLite or PostgreSQL as the suite runs."""
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -79,7 +80,8 @@ def test_async_client_with_proof(service):
                 client.indemnisation(identifiant="jean.are", preuve=True), client.indemnisation(identifiant="marc.ass")
             )
 
-    preuve, simple = asyncio.run(appeler())
+    with ThreadPoolExecutor(1) as fil:  # the suite's main thread may hold a running loop (Playwright)
+        preuve, simple = fil.submit(asyncio.run, appeler()).result()
 
     assert preuve.preuve.identite_concorde is True
     assert simple.beneficiaire_prestation_solidarite is True

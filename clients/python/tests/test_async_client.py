@@ -2,6 +2,7 @@
 proof."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -22,7 +23,14 @@ def executer(api: FausseApi, appel, **options):
         ) as client:
             return await appel(client)
 
-    return asyncio.run(principal()), attentes
+    return isole(principal()), attentes
+
+
+def isole(coroutine):
+    """asyncio.run in a thread of its own: the suite's main thread may already hold a running loop (the
+    browser tests' Playwright)."""
+    with ThreadPoolExecutor(1) as fil:
+        return fil.submit(asyncio.run, coroutine).result()
 
 
 def test_token_is_kept_and_renewed_once_on_401():
