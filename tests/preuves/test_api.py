@@ -2,7 +2,7 @@
 salted hash, noted in the journal record; plain JSON unchanged; an Accept the route cannot serve is 406."""
 
 import hashlib
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.utils import timezone
@@ -50,6 +50,17 @@ class TestServeurAServeur:
         assert "donneesMisesAJourLe" not in claims  # the registry's refresh date is not known on this branch
         assert resultat.entete["alg"] == "ES256"
         assert response["Cache-Control"] == "no-store"
+
+    def test_states_when_the_data_were_last_refreshed_when_known(self, http, appeler, jean, monkeypatch):
+        # The registry's refresh date comes from the import records (issue 15); stand in for them here.
+        rafraichies = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
+        monkeypatch.setattr("indemnites.preuves.services.donnees_date_mise_a_jour", lambda: rafraichies)
+
+        response = preuve(appeler, {"identifiant": "jean.are", "recipient": SIRET_DESTINATAIRE})
+
+        assert verifier(http, response.content.decode()).revendications["donneesMisesAJourLe"] == (
+            "2026-12-01T04:30:00+00:00"
+        )
 
     def test_audience_is_the_client(self, http, appeler, jean, partenaire, jeton):
         client = partenaire()
