@@ -11,10 +11,12 @@ URL_PUBLIQUE ?= http://$(HOST):$(PORT)
 
 .PHONY: run run-federation test quality venv serve lock clean
 
-$(BIN)/.installed: requirements/base.txt requirements/dev.txt
+$(BIN)/.installed: requirements/base.txt requirements/dev.txt clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt -r requirements/dev.txt
+	# The integrators' client and its `indemnites-client` command (its dependencies are pinned above).
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation ./clients/python
 	touch $@
 
 venv: $(BIN)/.installed
@@ -25,8 +27,11 @@ var/oidc-dev-key.pem: | venv
 var/journal-dev-key.pem: | venv
 	$(BIN)/python scripts/dev_keys.py $@ --ed25519
 
+var/preuve-dev-key.pem: | venv
+	$(BIN)/python scripts/dev_keys.py $@ --p256
+
 ## make run: set everything up, load the demo data, serve on http://127.0.0.1:8000 (gunicorn, 2 workers; PORT=…)
-run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
+run: venv var/oidc-dev-key.pem var/journal-dev-key.pem var/preuve-dev-key.pem
 	$(MANAGE) migrate --noinput
 	URL_PUBLIQUE=$(URL_PUBLIQUE) $(MANAGE) demo_charger
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -37,6 +42,7 @@ run: venv var/oidc-dev-key.pem var/journal-dev-key.pem
 	@echo "  Redoc    : http://$(HOST):$(PORT)/api/redoc"
 	@echo "  Jeton    : POST http://$(HOST):$(PORT)/connexion/oauth2/access_token?realm=/partenaire"
 	@echo "  Données  : POST http://$(HOST):$(PORT)/partenaire/indemnisations/v1/indemnisation"
+	@echo "  Preuves  : http://$(HOST):$(PORT)/preuves/verifier (clés : /preuves/jwks.json)"
 	@echo ""
 	URL_PUBLIQUE=$(URL_PUBLIQUE) DJANGO_SETTINGS_MODULE=$(DEV_SETTINGS) \
 		$(BIN)/gunicorn -c python:indemnites.exploitation.gunicorn indemnites.config.wsgi --workers 2 --bind $(HOST):$(PORT)
@@ -62,13 +68,15 @@ node_modules/.installed: package.json package-lock.json
 test: venv node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make quality: lint, formatting, migrations up to date, system checks (with production-like settings)
+## make quality: lint, formatting, migrations up to date, system checks (with production-like settings), types of the
+## Python client (mypy --strict)
 quality: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python scripts/deploy_check.py
+	$(BIN)/mypy --strict clients/python/src
 
 ## make lock: recompute the hash-pinned requirements from requirements/*.in
 lock:

@@ -4,7 +4,7 @@ On a shared 2-vCPU machine the load benchmark (`api_load.py`) varies by several 
 next. This one calls the WSGI application in the process, one request after the other, on the database
 `api_load.py` prepares (same settings as its gunicorn), and keeps the best of several batches: the cost of
 the stack itself, which noise can only raise. It alternates the no-op (`GET /healthz`) and the full
-server-to-server call, so both see the same machine.
+server-to-server call (and the same call answered as a signed proof), so all see the same machine.
 
     .venv/bin/python bench/api_cout.py --persons 10000 --persons 1000000 \\
         --database-url sqlite --database-url postgres://postgres@127.0.0.1:5432/bench_api
@@ -28,6 +28,7 @@ from typing import Any
 
 import api_load as charge
 import commun
+from joserfc.jwk import ECKey
 
 HERE = Path(__file__).resolve()
 
@@ -89,21 +90,26 @@ def _phase_cout(pool: list[str], lots: int, taille: int) -> dict[str, Any]:
     def noop(rang: int) -> str:
         return appli.appeler("GET", "/healthz")[0]
 
-    def complet(rang: int) -> str:
+    def complet(rang: int, **entetes: str) -> str:
         corps = charge._body(pool[rang % len(pool)])
         return appli.appeler(
-            "POST", commun.DATA_PATH, corps, CONTENT_TYPE="application/json", HTTP_AUTHORIZATION=f"Bearer {jeton}"
-        )[0]
+            "POST", commun.DATA_PATH, corps, CONTENT_TYPE="application/json", HTTP_AUTHORIZATION=f"Bearer {jeton}",
+            **entetes,
+        )[0]  # fmt: skip
+
+    def preuve(rang: int) -> str:
+        """The same call answered as a signed proof (Accept: application/jwt)."""
+        return complet(rang, HTTP_ACCEPT="application/jwt")
 
     # Per batch and per call: elapsed time, CPU of the whole process (the request thread plus the journal's
     # background sealer, as in a served process) and CPU of the request thread alone.
-    mesures: dict[str, list[tuple[float, float, float]]] = {"noop": [], "complet": []}
-    for appel in (noop, complet):  # warm-up: imports, connection, page cache
+    mesures: dict[str, list[tuple[float, float, float]]] = {"noop": [], "complet": [], "preuve": []}
+    for appel in (noop, complet, preuve):  # warm-up: imports, connection, page cache
         for rang in range(taille):
             if not appel(rang).startswith("200"):
                 raise SystemExit(f"{appel.__name__} : réponse {appel(rang)}")
     for _ in range(lots):
-        for nom, appel in (("noop", noop), ("complet", complet)):
+        for nom, appel in (("noop", noop), ("complet", complet), ("preuve", preuve)):
             debut = (time.perf_counter(), time.process_time(), time.thread_time())
             for rang in range(taille):
                 appel(rang)
@@ -154,8 +160,8 @@ def _mesurer(cible: charge.Target, personnes: int, args: argparse.Namespace) -> 
 def _tableau(resultats: list[dict[str, Any]]) -> str:
     lignes = [
         "| base | personnes | no-op µs (min / médiane) | appel complet µs (min / médiane) | rapport (min) "
-        "| CPU µs no-op / complet : processus (dont requête) |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| CPU µs no-op / complet : processus (dont requête) | preuve signée µs (min / médiane) |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for r in resultats:
         rapport = r["noop_min_us"] / r["complet_min_us"]
@@ -163,7 +169,8 @@ def _tableau(resultats: list[dict[str, Any]]) -> str:
             f"| {r['base']} | {r['personnes']:,} | {r['noop_min_us']:,} / {r['noop_mediane_us']:,} "
             f"| {r['complet_min_us']:,} / {r['complet_mediane_us']:,} | {rapport:.0%} "
             f"| {r['noop_cpu_processus_us']:,} ({r['noop_cpu_requete_us']:,}) / "
-            f"{r['complet_cpu_processus_us']:,} ({r['complet_cpu_requete_us']:,}) |".replace(",", " ")
+            f"{r['complet_cpu_processus_us']:,} ({r['complet_cpu_requete_us']:,}) "
+            f"| {r['preuve_min_us']:,} / {r['preuve_mediane_us']:,} |".replace(",", " ")
         )
     return "\n".join(lignes)
 
@@ -182,6 +189,8 @@ def main(argv: list[str]) -> int:
         cle, _, valeur = paire.partition("=")
         charge.EXTRA_ENV[cle] = valeur
     charge.bench_dir_preparer()
+    # The signed answers' key, as production has one (a fresh one: never a committed private key).
+    charge.EXTRA_ENV.setdefault("PREUVE_SIGNING_KEY", ECKey.generate_key("P-256").as_pem(private=True).decode())
     resultats = []
     for cible in charge._targets(args.database_url or ["sqlite"]):
         for personnes in args.persons or [10_000]:

@@ -1,11 +1,11 @@
-"""Generates a development key under var/ once: the OIDC signing key (RSA), or with `--ed25519` the journal's
-checkpoint signing key. It is git-ignored, never committed."""
+"""Generates a development key under var/ once: the OIDC signing key (RSA), with `--ed25519` the journal's
+checkpoint signing key, with `--p256` the signed answers' key (ES256). It is git-ignored, never committed."""
 
 import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 
 def main(path: Path, kind: str = "rsa") -> None:
@@ -14,6 +14,8 @@ def main(path: Path, kind: str = "rsa") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if kind == "ed25519":
         key = ed25519.Ed25519PrivateKey.generate()
+    elif kind == "p256":
+        key = ec.generate_private_key(ec.SECP256R1())
     else:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
@@ -21,8 +23,10 @@ def main(path: Path, kind: str = "rsa") -> None:
     )
     path.write_bytes(pem)
     path.chmod(0o600)
-    print(f"Clé {'du journal' if kind == 'ed25519' else 'OIDC'} de développement créée : {path}")
+    nom = {"ed25519": "du journal", "p256": "des preuves signées"}.get(kind, "OIDC")
+    print(f"Clé {nom} de développement créée : {path}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), "ed25519" if "--ed25519" in sys.argv[2:] else "rsa")
+    options = sys.argv[2:]
+    main(Path(sys.argv[1]), "ed25519" if "--ed25519" in options else "p256" if "--p256" in options else "rsa")

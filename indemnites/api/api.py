@@ -11,12 +11,14 @@ from ninja import NinjaAPI
 from indemnites.api.auth import JetonPartenaire
 from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
+from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
 from indemnites.droits.domain import nir_hacher
 from indemnites.droits.selectors import Identite
 from indemnites.droits.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.oauth.selectors import JetonContexte
+from indemnites.preuves.domain import identite_canonique
 
 DESCRIPTION = """
 API indemnités : indique à une administration habilitée si un demandeur d'emploi perçoit un minimum
@@ -51,10 +53,17 @@ def _identite(payload: IndemnisationIn) -> Identite:
     return Identite(nir_hash=nir_hacher(payload.nir or "", settings.NIR_PEPPER), date_naissance=payload.dateNaissance)
 
 
+def _identite_canonique(payload: IndemnisationIn) -> str:
+    """The person as the proof binds them (indemnites/preuves/domain.py)."""
+    return identite_canonique(
+        identifiant=payload.identifiant or "", nir=payload.nir or "", date_naissance=payload.dateNaissance
+    )
+
+
 @api.post(
     "/partenaire/indemnisations/v1/indemnisation",
     auth=JetonPartenaire(),
-    response={200: IndemnisationOut, frozenset({400, 401, 403, 404, 405, 413, 415, 422, 429, 503}): Probleme},
+    response={200: IndemnisationOut, frozenset({400, 401, 403, 404, 405, 406, 413, 415, 422, 429, 503}): Probleme},
     summary="Indemnisation d'un demandeur d'emploi (serveur à serveur)",
     operation_id="indemnisation_partenaire",
     tags=["Serveur à serveur"],
@@ -65,6 +74,7 @@ def _identite(payload: IndemnisationIn) -> Identite:
 )
 def indemnisation_partenaire(request: HttpRequest, payload: IndemnisationIn) -> HttpResponse:
     jeton: JetonContexte = request.auth
+    cle = preuve_demandee(request)
     appel = Appel(
         request_id=request.request_id,
         mode=Mode.PARTENAIRE,
@@ -73,12 +83,15 @@ def indemnisation_partenaire(request: HttpRequest, payload: IndemnisationIn) -> 
         destinataire=payload.recipient,
         reference_dossier=payload.referenceDossier or "",
         empreinte_requete=hashlib.sha256(request.body).hexdigest(),
+        preuve=cle is not None,
     )
     destinataire_verifier(appel=appel, destinataires_autorises=jeton.destinataires)
-    resultat = indemnisation_consulter(
-        appel=appel, identite=_identite(payload), date_reference=payload.dateReference or timezone.localdate()
-    )
-    return _json_response(resultat)
+    date_reference = payload.dateReference or timezone.localdate()
+    resultat = indemnisation_consulter(appel=appel, identite=_identite(payload), date_reference=date_reference)
+    if cle is None:
+        return _json_response(resultat)
+    identite = _identite_canonique(payload)
+    return reponse_signee(cle=cle, appel=appel, date_reference=date_reference, donnees=resultat, identite=identite)
 
 
 @api.get("/healthz", auth=None, summary="Processus vivant", tags=["Exploitation"], operation_id="healthz")

@@ -31,8 +31,50 @@ def _json(example: dict[str, Any], content_type: str = "application/problem+json
     return {"content": {content_type: {"example": example}}}
 
 
+# A signed proof (Accept: application/jwt), made with a throwaway key: its claims decode, its signature
+# verifies with no published key. Salt of the example: 3f2a9c1e5b7d4068a1c2e3f405162738.
+PREUVE_EXEMPLE = (
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiIsImtpZCI6Ims2ZzdaSnlqRFRtVzVqenhsLWNLa3RxbGUzM2c1ZzNKMzlqR29TdkpN"
+    "RmMifQ.eyJpc3MiOiJodHRwczovL2FwaS1pbmRlbW5pdGVzLmV4YW1wbGUiLCJpYXQiOjE3OTYxMTIwMDAsImp0aSI6IjRmMWMyY"
+    "jllLThkM2EtNGM1Ny05YTBlLTJmNmIxZDdjOGU5MCIsImF1ZCI6InNhbmRib3gtZGV1eC1jaGFtcHMiLCJyZWNpcGllbnQiOiIxM"
+    "zAwMjUyNjUwMDAxMyIsImRhdGVSZWZlcmVuY2UiOiIyMDI2LTEyLTAxIiwiYmVuZWZpY2lhaXJlUHJlc3RhdGlvblNvbGlkYXJpd"
+    "GUiOmZhbHNlLCJiZW5lZmljaWFpcmVBc3N1cmFuY2VDaG9tYWdlIjp0cnVlLCJlbXByZWludGVJZGVudGl0ZSI6ImVlNzY2NTlhO"
+    "TI4NmNhY2YyMDFhNDViMWE5MTA2ZThkNzM2MDAzZjVjZjBlOWQ5ZDEzMzE5MzMwZmMzOWExNGMiLCJyZWZlcmVuY2VEb3NzaWVyI"
+    "joiRE9TU0lFUi0yMDI2LTAwNDIifQ.ZAzuGjOq-LYDxwWbjJuY6qfv94YL3cCdqcqvPFUOmiQkvchMg1UpGgexYtE7On6UsRfUoi"
+    "OJBHd3Wni4z4kh6Q"
+)
+
+_REPONSE_200 = {
+    "description": (
+        "Les données accordées au client, en JSON ; avec `Accept: application/jwt`, la même réponse en preuve "
+        "signée (JWS compact, ES256), son sel dans l'en-tête `X-Preuve-Sel` ; clés : /preuves/jwks.json."
+    ),
+    "headers": {
+        "X-Preuve-Sel": {
+            "description": "Avec une preuve signée seulement : 128 bits aléatoires (hexadécimal). "
+            "empreinteIdentite = SHA-256(sel + identité canonique).",
+            "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+        }
+    },
+    "content": {
+        "application/json": {
+            "example": {"beneficiairePrestationSolidarite": False, "beneficiaireAssuranceChomage": True}
+        },
+        "application/jwt": {"schema": {"type": "string", "format": "jws"}, "example": PREUVE_EXEMPLE},
+    },
+}
+_REPONSE_406 = _json(
+    _problem(
+        406,
+        "format-non-acceptable",
+        "Format de réponse non disponible",
+        "Cette route répond en application/json ou, signée, en application/jwt (en-tête Accept).",
+    )
+)
+
 RESPONSES: dict[int, Any] = {
-    200: _json({"beneficiairePrestationSolidarite": False, "beneficiaireAssuranceChomage": True}, "application/json"),
+    200: _REPONSE_200,
+    406: _REPONSE_406,
     401: _json(
         _problem(401, "jeton-invalide", "Jeton d'accès invalide ou expiré", "Jeton inconnu, expiré ou révoqué.")
     ),
@@ -105,3 +147,6 @@ RESPONSES: dict[int, Any] = {
         )
     ),
 }
+
+# The connected mode's data route: the same two formats.
+REPONSES_INDIVIDU: dict[int, Any] = {200: _REPONSE_200, 406: _REPONSE_406}

@@ -15,15 +15,18 @@ from ninja.security.base import AuthBase
 from pydantic import Field
 
 from indemnites.api.auth import bearer_token
+from indemnites.api.examples import REPONSES_INDIVIDU
+from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationOut, Probleme
 from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
-from indemnites.droits.selectors import Identite
+from indemnites.droits.selectors import Identite, profil_lire
 from indemnites.droits.services import Appel, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPES_INDEMNISATION, SCOPES_INDIVIDU, SCOPES_USERINFO
 from indemnites.oauth.selectors import JetonContexte, jeton_lire
 from indemnites.oauth.services import profil_consulter
+from indemnites.preuves.domain import identite_canonique
 from indemnites.trafic import http as trafic
 
 router = Router(tags=["Mode connecté (PE Connect)"])
@@ -117,20 +120,27 @@ def _json(payload: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _appel(request: HttpRequest, jeton: JetonContexte) -> Appel:
+def _appel(request: HttpRequest, jeton: JetonContexte, *, preuve: bool = False) -> Appel:
     return Appel(
         request_id=request.request_id,
         mode=Mode.INDIVIDU,
         client_id=jeton.client_id,
         champs_accordes=jeton.champs,
         destinataire=jeton.destinataire_principal,
+        preuve=preuve,
     )
+
+
+def _identite_canonique(utilisateur_id: int) -> str:
+    """The connected person as the administration knows them: the `sub` of its id_token and userinfo."""
+    profil = profil_lire(utilisateur_id=utilisateur_id)
+    return identite_canonique(sub=profil.pseudonyme if profil else "")
 
 
 @router.get(
     "/partenaire/peconnect-indemnisations/v1/indemnisation",
     auth=JetonIndividu(SCOPES_INDEMNISATION),
-    response={200: IndemnisationOut, frozenset({401, 403, 404, 429, 503}): Probleme},
+    response={200: IndemnisationOut, frozenset({401, 403, 404, 406, 429, 503}): Probleme},
     summary="Indemnisation du demandeur d'emploi connecté",
     description=(
         "Portées `api_peconnect-indemnisationsv1` et `indemnisation`. Seules les données accordées au client "
@@ -138,12 +148,20 @@ def _appel(request: HttpRequest, jeton: JetonContexte) -> Appel:
     ),
     operation_id="indemnisation_individu",
     url_name="peconnect_indemnisation",
+    openapi_extra={"responses": REPONSES_INDIVIDU},
 )
 def indemnisation_individu(request: HttpRequest) -> HttpResponse:
     jeton: JetonContexte = request.auth
-    identite = Identite(utilisateur_id=jeton.user_id)
+    cle = preuve_demandee(request)
+    appel = _appel(request, jeton, preuve=cle is not None)
     aujourdhui = timezone.localdate()
-    return _json(indemnisation_consulter(appel=_appel(request, jeton), identite=identite, date_reference=aujourdhui))
+    resultat = indemnisation_consulter(
+        appel=appel, identite=Identite(utilisateur_id=jeton.user_id), date_reference=aujourdhui
+    )
+    if cle is None:
+        return _json(resultat)
+    identite = _identite_canonique(jeton.user_id)
+    return reponse_signee(cle=cle, appel=appel, date_reference=aujourdhui, donnees=resultat, identite=identite)
 
 
 class UserInfo(Schema):

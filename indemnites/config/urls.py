@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("indemnites.habilitations.urls")),
     path("", include("indemnites.trafic.urls")),
     path("", include("indemnites.journal.urls")),
+    path("", include("indemnites.preuves.urls")),
     # Redoc beside ninja's Swagger UI, from ninja's bundled asset (no CDN), started without inline script.
     path("api/redoc", redoc, name="api-redoc"),
     path("api/redoc.js", redoc_bundle, name="api-redoc-bundle"),

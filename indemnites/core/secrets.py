@@ -21,6 +21,7 @@ def _required() -> dict[str, str]:
         "NIR_PEPPER": _setting("NIR_PEPPER"),
         "OIDC_RSA_PRIVATE_KEY": _setting("OIDC_RSA_PRIVATE_KEY"),
         "JOURNAL_SIGNING_KEY": _setting("JOURNAL_SIGNING_KEY"),
+        "PREUVE_SIGNING_KEY": _setting("PREUVE_SIGNING_KEY"),
     }
 
 

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection
 
@@ -83,3 +83,11 @@ def profil_lire(*, utilisateur_id: int) -> Profil | None:
         return None
     pseudonyme, prenom, nom, email, sexe = ligne
     return Profil(pseudonyme=str(pseudonyme), prenom=prenom, nom=nom, email=email, sexe=sexe)
+
+
+def donnees_date_mise_a_jour() -> datetime | None:
+    """When the registry's data were last refreshed (UTC), or None when unknown.
+
+    Filled by the import records (issue 15): until they exist on this branch, the date is unknown and the
+    signed proofs simply leave out their `donneesMisesAJourLe` claim."""
+    return None

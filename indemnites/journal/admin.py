@@ -32,8 +32,9 @@ class EnregistrementAdmin(LectureSeuleAdmin):
         "resultat",
         "statut",
         "reference_dossier",
+        "preuve",
     )
-    list_filter = ("mode", "resultat", "statut")
+    list_filter = ("mode", "resultat", "statut", "preuve")
     search_fields = ("client_id", "request_id", "reference_dossier", "sujet", "habilitation")
     date_hierarchy = "horodatage"
 

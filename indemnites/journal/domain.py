@@ -46,6 +46,7 @@ CHAMPS = {
         "statut",
         "reference_dossier",
         "empreinte_requete",
+        "preuve",
     ),
     ADMINISTRATIF: ("horodatage", "request_id", "acteur", "action", "objet", "details"),
 }
@@ -68,8 +69,18 @@ def horodatage_canonique(instant: datetime) -> str:
 
 
 def contenu_canonique(journal: str, valeurs: Sequence[Any]) -> bytes:
-    """`valeurs` in the order of CHAMPS[journal], the instant already canonical."""
-    return _dumps([journal, VERSION, *valeurs]).encode()
+    """`valeurs` in the order of CHAMPS[journal], the instant already canonical.
+
+    An access record's `preuve` flag (a signed proof was issued) is written at the end only when true:
+    records without a proof keep the canonical form, hence the fingerprints, they had before the flag."""
+    return _dumps([journal, VERSION, *_canoniques(journal, valeurs)]).encode()
+
+
+def _canoniques(journal: str, valeurs: Sequence[Any]) -> list[Any]:
+    if journal != ACCES:
+        return list(valeurs)
+    *avant, preuve = valeurs
+    return [*avant, True] if preuve else avant
 
 
 def empreinte_contenu(journal: str, valeurs: Sequence[Any]) -> bytes:
@@ -282,8 +293,9 @@ class Verification:
 
     def ajouter(self, lignes: Iterable[Sequence[Any]]) -> None:
         # The hot loop of `journal_verify` (>= 100,000 records/s): locals only, methods on anomalies only.
-        dumps, sha256, fromhex = _dumps, _sha256, bytes.fromhex
-        entete = [self.rapport.journal, VERSION]
+        dumps, sha256, fromhex, canoniques = _dumps, _sha256, bytes.fromhex, _canoniques
+        journal = self.rapport.journal
+        entete = [journal, VERSION]
         etat = self._etat
         compte = 0
         if etat is not None:
@@ -297,7 +309,7 @@ class Verification:
                 self._rupture(attendu, rang)
             elif precedente != attendue:
                 self._chainage_rompu(rang, precedente, avant)
-            contenu = sha256(dumps(entete + list(ligne[3:])).encode()).digest()
+            contenu = sha256(dumps(entete + canoniques(journal, ligne[3:])).encode()).digest()
             if sha256(fromhex(precedente) + rang.to_bytes(8, "big") + contenu).hexdigest() != empreinte:
                 self._signaler(rang, "modifie", f"enregistrement n° {rang} : contenu modifié depuis son écriture")
             if rang in points:

@@ -32,6 +32,7 @@ class Enregistrement(models.Model):
     statut = models.PositiveSmallIntegerField("statut HTTP")
     reference_dossier = models.CharField("référence du dossier", max_length=64, blank=True)
     empreinte_requete = models.CharField("empreinte du corps de la requête", max_length=64, blank=True)
+    preuve = models.BooleanField("preuve signée émise", default=False)
     empreinte_precedente = models.CharField(max_length=64, blank=True)
     empreinte = models.CharField(max_length=64, blank=True)
 

@@ -41,6 +41,9 @@ class FicheCatalogue(Schema):
     visits_2019: int | None = None
     content_intro: str | None
     content: str = Field(description="Le corps de la fiche, en Markdown.")
+    preuves_jwks_uri: str = Field(
+        description="Les clés publiques (JWKS) qui vérifient les réponses signées (Accept: application/jwt)."
+    )
 
 
 @router.get(

@@ -23,6 +23,12 @@ from indemnites.portail.selectors import chiffres_service, erreurs_lire, trafic_
 EXEMPLES = Path(__file__).with_name("exemples")
 VERSIONS = Path(__file__).with_name("versions.md")
 LANGAGES = {".sh": "Shell (curl)", ".py": "Python (httpx)", ".json": "JSON"}
+# Samples written with the integrators' client rather than bare httpx.
+LANGAGES_PAR_NOM = {
+    "client_python.py": "Python (indemnites-client)",
+    "preuve_verifier.py": "Python (indemnites-client)",
+    "preuve.sh": "Shell (curl et indemnites-client)",
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class Exemple:
 def exemple_lire(nom: str) -> Exemple:
     """A sample as stored: the test suite runs these very files against the live server."""
     chemin = EXEMPLES / nom
-    return Exemple(nom, LANGAGES[chemin.suffix], chemin.read_text(encoding="utf-8"))
+    return Exemple(nom, LANGAGES_PAR_NOM.get(nom, LANGAGES[chemin.suffix]), chemin.read_text(encoding="utf-8"))
 
 
 def _demarrage_partenaire(base_url: str) -> dict[str, Any]:
@@ -82,6 +88,19 @@ def _migration(base_url: str) -> dict[str, Any]:
     }
 
 
+def _preuves(base_url: str) -> dict[str, Any]:
+    return {
+        "curl": exemple_lire("preuve.sh"),
+        "python": exemple_lire("preuve_verifier.py"),
+        "conservation_mois": settings.PREUVE_CLES_CONSERVATION_MOIS,
+        "champs": CHAMPS,
+    }
+
+
+def _client_python(base_url: str) -> dict[str, Any]:
+    return {"python": exemple_lire("client_python.py"), "reponse": exemple_lire("client_python.reponse.json")}
+
+
 def _rien(base_url: str) -> dict[str, Any]:
     return {}
 
@@ -119,6 +138,20 @@ RUBRIQUES = (
         "Le parcours OAuth 2 / OpenID Connect du contrat « PE Connect » : la personne se connecte et consent.",
         "demandeur_connecte.html",
         _demarrage_individu,
+    ),
+    Rubrique(
+        "preuves",
+        "Preuves signées",
+        "La réponse signée, vérifiable par tous hors ligne : ce qu'une administration garde avec son dossier.",
+        "preuves.html",
+        _preuves,
+    ),
+    Rubrique(
+        "client-python",
+        "Client Python",
+        "indemnites-client : jeton, réessais, erreurs typées et preuves vérifiées, en quelques lignes.",
+        "client_python.html",
+        _client_python,
     ),
     Rubrique(
         "erreurs",

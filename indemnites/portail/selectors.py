@@ -181,6 +181,7 @@ def catalogue_public(catalogue: Catalogue, *, absolu: Any) -> dict[str, Any]:
         "uptime": None if pourcentage is None else round(pourcentage, 2),
         "last_update": date_catalogue(catalogue.derniere_mise_a_jour),
         "content": catalogue.corps,
+        "preuves_jwks_uri": absolu(reverse("preuves:jwks")),
     }
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
 
 from indemnites.config.settings.base import env_pem
@@ -79,7 +79,10 @@ def test_generated_secrets_pass_the_production_checks():
     assert isinstance(oidc, rsa.RSAPrivateKey)
     assert oidc.key_size >= 2048
     assert isinstance(journal, ed25519.Ed25519PrivateKey)
-    assert len(sortie.stdout.splitlines()) == 5  # one line per variable, PEM keys included
+    preuve = serialization.load_pem_private_key(valeurs["PREUVE_SIGNING_KEY"].replace("\\n", "\n").encode(), None)
+    assert isinstance(preuve, ec.EllipticCurvePrivateKey)
+    assert preuve.curve.name == "secp256r1"
+    assert len(sortie.stdout.splitlines()) == 6  # one line per variable, PEM keys included
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze absent")

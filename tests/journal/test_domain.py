@@ -1,6 +1,7 @@
 """The chain rules, without a database: an untouched journal always verifies; any edit, deletion,
 insertion, reordering or truncation after a checkpoint is found, at the record where it happened."""
 
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -29,6 +30,7 @@ contenus = st.tuples(
     st.sampled_from([200, 401, 403, 404]),
     textes,
     st.sampled_from(["", "ab" * 32]),
+    st.booleans(),  # preuve
 )
 
 
@@ -89,9 +91,12 @@ def test_an_edited_field_is_found_at_its_record(valeurs, data):
     colonne = data.draw(st.integers(1, len(lignes[0]) - 1))
     ligne = list(lignes[rang - 1])
     ancienne = ligne[colonne]
-    nouvelle = data.draw(
-        (st.integers(0, 999) if isinstance(ancienne, int) else textes).filter(lambda v: v != ancienne)
-    )
+    if isinstance(ancienne, bool):  # the proof flag: a boolean column, edited to the other value
+        nouvelle = not ancienne
+    else:
+        nouvelle = data.draw(
+            (st.integers(0, 999) if isinstance(ancienne, int) else textes).filter(lambda v: v != ancienne)
+        )
     if colonne in (1, 2):  # a fingerprint: still 64 hex digits
         nouvelle = domain.empreinte_chainer(GENESE, 0, str(nouvelle).encode().ljust(32, b"x")[:32])
     ligne[colonne] = nouvelle
@@ -289,3 +294,45 @@ def test_ranges_checked_apart_find_what_one_pass_finds(valeurs, data):
     obtenu = fusion.terminer(tete)
     assert obtenu.anomalies == attendu.anomalies
     assert (obtenu.verifies, obtenu.premier, obtenu.dernier) == (attendu.verifies, attendu.premier, attendu.dernier)
+
+
+def test_a_record_without_proof_keeps_the_canonical_form_it_had_before_the_flag():
+    valeurs = [
+        "2026-01-01T00:00:00.000000Z",
+        "r",
+        "partenaire",
+        "c",
+        "",
+        "",
+        "s",
+        "",
+        "donnees-transmises",
+        200,
+        "",
+        "",
+    ]
+
+    sans_preuve = domain.contenu_canonique(ACCES, [*valeurs, False])
+
+    assert sans_preuve == json.dumps([ACCES, 1, *valeurs], separators=(",", ":")).encode()
+    assert domain.contenu_canonique(ACCES, [*valeurs, 0]) == sans_preuve  # SQLite gives booleans back as 0/1
+
+
+def test_the_proof_flag_is_part_of_the_fingerprint():
+    valeurs = [
+        "2026-01-01T00:00:00.000000Z",
+        "r",
+        "partenaire",
+        "c",
+        "",
+        "",
+        "s",
+        "",
+        "donnees-transmises",
+        200,
+        "",
+        "",
+    ]
+
+    assert domain.empreinte_contenu(ACCES, [*valeurs, True]) != domain.empreinte_contenu(ACCES, [*valeurs, False])
+    assert domain.empreinte_contenu(ACCES, [*valeurs, 1]) == domain.empreinte_contenu(ACCES, [*valeurs, True])

@@ -18,7 +18,8 @@ from tests.journal.conftest import TABLE, TETE, ecrire, sql, vider
 
 EXEMPLES = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 COLONNES = ["horodatage", "request_id", "mode", "client_id", "habilitation", "destinataire", "sujet", "champs"]
-COLONNES += ["resultat", "statut", "reference_dossier", "empreinte_requete", "empreinte_precedente", "empreinte"]
+COLONNES += ["resultat", "statut", "reference_dossier", "empreinte_requete", "preuve", "empreinte_precedente"]
+COLONNES += ["empreinte"]
 
 
 def numeros_signales(sortie: str) -> list[int]:
@@ -61,6 +62,7 @@ def test_an_edited_field_is_reported_with_its_number(verifier, nombre, data):
     colonne = data.draw(st.sampled_from(COLONNES))
     valeur = {
         "statut": 418,
+        "preuve": True,  # the records written carry no proof
         "horodatage": connection.ops.adapt_datetimefield_value(datetime(2020, 1, 1, tzinfo=UTC)),
         "empreinte": "0" * 64,
         "empreinte_precedente": "f" * 64,

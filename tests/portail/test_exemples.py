@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
+import indemnites_client
 from indemnites.droits.services.demo import comptes_demo_charger, personas_charger
 from indemnites.oauth.services import clients_individu_sandbox_charger, clients_sandbox_charger
 from indemnites.portail.documentation import EXEMPLES
@@ -119,3 +121,37 @@ def test_connected_mode_curl_sample(live_server, bac_a_sable):
     donnees = shell("individu.sh", BASE_URL=live_server.url, CODE=code, CODE_VERIFIER=verifier)
 
     assert donnees == reponse_documentee("individu.reponse.json")
+
+
+RACINE = Path(__file__).resolve().parents[2]
+# The samples' `indemnites-client` command: the venv's, running the client from its source.
+AVEC_LE_CLIENT = {
+    "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    "PYTHONPATH": str(RACINE / "clients" / "python" / "src"),
+}
+
+
+def test_python_client_sample(live_server, bac_a_sable):
+    assert exemple("client_python.py").main(live_server.url) == reponse_documentee("client_python.reponse.json")
+
+
+def test_proof_curl_sample_verifies_with_the_command_line(live_server, bac_a_sable):
+    revendications = shell("preuve.sh", BASE_URL=live_server.url, **AVEC_LE_CLIENT)
+
+    assert revendications["beneficiaireAssuranceChomage"] is True
+    assert revendications["referenceDossier"] == "DOSSIER-2026-0042"
+    assert revendications["aud"] == "sandbox-deux-champs"
+
+
+def test_proof_python_sample_verifies_offline(live_server, bac_a_sable, tmp_path):
+    module = exemple("client_python.py")
+    with indemnites_client.Client(live_server.url, module.CLIENT_ID, module.CLIENT_SECRET, module.RECIPIENT) as client:
+        preuve = client.indemnisation(identifiant="jean.are", preuve=True).preuve
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(httpx.get(f"{live_server.url}/preuves/jwks.json").text)
+
+    revendications = exemple("preuve_verifier.py").verifier(preuve.jws, preuve.sel, jwks, "jean.are")
+
+    assert revendications["beneficiaireAssuranceChomage"] is True
+    with pytest.raises(indemnites_client.PreuveInvalide):
+        exemple("preuve_verifier.py").verifier(preuve.jws, preuve.sel, jwks, "marc.ass")

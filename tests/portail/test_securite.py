@@ -14,6 +14,9 @@ PAGES = (
     "/api/redoc",
     "/api/docs",
     "/api/catalogue.json",
+    "/documentation/preuves/",
+    "/documentation/client-python/",
+    "/preuves/verifier",
 )
 
 

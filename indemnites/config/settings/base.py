@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "indemnites.trafic",
     "indemnites.exploitation",
     "indemnites.portail",
+    "indemnites.preuves",
 ]
 
 MIDDLEWARE = [
@@ -370,6 +371,17 @@ JOURNAL_SEAL_INTERVAL_SECONDS = float(env("JOURNAL_SEAL_INTERVAL_SECONDS", "1"))
 JOURNAL_SEAL_MAX_DELAY_SECONDS = float(env("JOURNAL_SEAL_MAX_DELAY_SECONDS", "300"))
 # In the same thread, every N minutes, sign the heads that moved (0: off; then schedule journal_checkpoint).
 JOURNAL_CHECKPOINT_INTERVAL_MINUTES = int(env("JOURNAL_CHECKPOINT_INTERVAL_MINUTES", "0"))
+
+# --- preuves (signed answers) ---
+# EC P-256 private key (PEM) signing the answers asked for with `Accept: application/jwt` (ES256); its public
+# key is published at /preuves/jwks.json, `kid` = RFC 7638 thumbprint. Dedicated: neither the OIDC key nor the
+# journal's. Required in production (indemnites/core/secrets.py).
+PREUVE_SIGNING_KEY = env_pem("PREUVE_SIGNING_KEY")
+# After a rotation, the previous public keys, still published so that older proofs verify: a JSON list of
+# {"jwk": <the key as /preuves/jwks.json published it>, "retiree_le": "AAAA-MM-JJ"} (docs/preuves.md).
+PREUVE_CLES_RETIREES = env("PREUVE_CLES_RETIREES")
+# A retired key stays published this many months after its retirement, then is dropped.
+PREUVE_CLES_CONSERVATION_MOIS = int(env("PREUVE_CLES_CONSERVATION_MOIS", "24"))
 
 # --- habilitations ---
 # Public address of the service, for links in emails (never taken from the request's Host header).

@@ -31,3 +31,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # `make run` generates this checkpoint signing key once (scripts/dev_keys.py --ed25519); git-ignored.
 _journal_key = VAR_DIR / "journal-dev-key.pem"
 JOURNAL_SIGNING_KEY = env_pem("JOURNAL_SIGNING_KEY") or (_journal_key.read_text() if _journal_key.exists() else "")
+
+# --- preuves ---
+# `make run` generates this proof signing key once (scripts/dev_keys.py --p256); git-ignored.
+_preuve_key = VAR_DIR / "preuve-dev-key.pem"
+PREUVE_SIGNING_KEY = env_pem("PREUVE_SIGNING_KEY") or (_preuve_key.read_text() if _preuve_key.exists() else "")

@@ -7,7 +7,7 @@ by default and on PostgreSQL + Redis in CI.
 import secrets
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from indemnites.config.settings.base import *  # noqa: F403
 from indemnites.config.settings.base import DATABASES, PASSWORD_HASHERS
@@ -60,3 +60,11 @@ JOURNAL_SIGNING_KEY = (
 )
 # No background sealer in tests: they seal through the commands and services, at known moments.
 JOURNAL_SEAL_INTERVAL_SECONDS = 0
+
+# --- preuves ---
+# A fresh proof signing key (EC P-256) for each test run: never a committed private key.
+PREUVE_SIGNING_KEY = (
+    ec.generate_private_key(ec.SECP256R1())
+    .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    .decode()
+)

@@ -30,6 +30,7 @@ class Appel:
     destinataire: str = ""
     reference_dossier: str = ""
     empreinte_requete: str = ""
+    preuve: bool = False  # the answer leaves as a signed proof: its journal record says so
 
 
 def _sujet_inconnu(identite: Identite) -> str:
@@ -52,6 +53,7 @@ def _trace(appel: Appel, *, resultat: str, statut: int, sujet: str = "", champs:
         champs=champs,
         reference_dossier=appel.reference_dossier,
         empreinte_requete=appel.empreinte_requete,
+        preuve=appel.preuve and statut == 200,  # a refusal carries no proof
     )
 
 

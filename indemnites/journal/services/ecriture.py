@@ -41,6 +41,7 @@ class Trace:
     champs: tuple[str, ...] = ()
     reference_dossier: str = ""
     empreinte_requete: str = ""
+    preuve: bool = False  # a signed proof of the answer was issued (Accept: application/jwt)
 
 
 class _Insertion:
@@ -80,6 +81,7 @@ def _valeurs(trace: Trace) -> dict[str, Any]:
         "statut": int(trace.statut),
         "reference_dossier": trace.reference_dossier,
         "empreinte_requete": trace.empreinte_requete,
+        "preuve": bool(trace.preuve),
     }
 
 

@@ -1,0 +1,5 @@
+import sys
+
+from indemnites_client.cli import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PreuvesConfig(AppConfig):
+    name = "indemnites.preuves"
+    label = "preuves"
+    verbose_name = "Preuves signées"
