@@ -37,6 +37,7 @@ api = NinjaAPI(
 handlers_install(api)
 api.add_router("", "indemnites.portail.api.router")  # GET /api/catalogue.json
 api.add_router("", "indemnites.api.individu.router")  # connected mode: GET …/peconnect-*/v1/…
+api.add_router("", "indemnites.api.non_servies.router")  # the PE Connect APIs not served here: 404
 
 
 def _json_response(payload: dict[str, bool]) -> HttpResponse:

@@ -19,7 +19,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauthlib.oauth2.rfc6749 import errors
 
 from indemnites.droits.selectors import profil_lire
-from indemnites.oauth.domain import CLAIMS_PAR_SCOPE, code_empreinte, identite_claims
+from indemnites.oauth.domain import CLAIMS_PAR_SCOPE, code_empreinte, identite_claims, scopes_non_servis_retirer
 from indemnites.oauth.models import AccessToken, Grant, RefreshToken
 from indemnites.oauth.services import client_secret_precedent_verifier, code_reutilise_revoquer
 
@@ -49,7 +49,28 @@ class Validateur(OAuth2Validator):
             return unquote_plus(client_id), unquote_plus(secret)
         return getattr(request, "client_id", "") or "", getattr(request, "client_secret", "") or ""
 
-    # --- connected mode: codes, PKCE downgrade, refresh policy, OpenID Connect claims -------------
+    # --- connected mode: scopes, codes, PKCE downgrade, refresh policy, OpenID Connect claims -------
+
+    def validate_scopes(
+        self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """In an authorization request, the PE Connect scopes this service does not serve are dropped
+        (RFC 6749 §3.3: the token response's `scope` says what was granted); the rest must all be granted
+        to the client, and something must remain."""
+        if getattr(request, "response_type", None) is None:
+            return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+        gardes, retires = scopes_non_servis_retirer(scopes)
+        request.scopes, request.scopes_retires = gardes, retires
+        return bool(gardes) and super().validate_scopes(client_id, gardes, client, request, *args, **kwargs)
+
+
+    def validate_silent_login(self, request: Any) -> bool:
+        """`prompt=none` is decided by the authorization view, which has the session (see
+        `AutorisationView._silencieux`); oauthlib only asks here."""
+        return True
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        return True
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         grant = Grant.objects.filter(code=code, application=client).select_related("user").first()
