@@ -22,6 +22,9 @@ EXEMPLES_CHEMINS = {
 }
 
 
+DESCRIPTION_CHEMIN = "Toute route de cette API."
+
+
 class ApiNonServieErreur(ProblemError):
     status = 404
     code = "api-non-servie"
@@ -32,7 +35,9 @@ def _operation(api: ApiNonServie) -> None:
     exemple = EXEMPLES_CHEMINS.get(api.prefixe)
     chemins = f" (par exemple `/partenaire/{api.prefixe}/{exemple}`)" if exemple else ""
 
-    def non_servie(request: HttpRequest, chemin: str = Path(..., description="Toute route de cette API.")) -> HttpResponse:
+    def non_servie(
+        request: HttpRequest, chemin: str = Path(..., description="Toute route de cette API.")
+    ) -> HttpResponse:
         raise ApiNonServieErreur(
             f"L'API PE Connect « {api.nom} » n'est pas servie par ce service : seules les API Individu "
             "(userinfo) et Indemnisations v1 le sont. Ses portées sont retirées de l'autorisation.",

@@ -21,6 +21,7 @@ SCOPES_INDEMNISATION = frozenset({"api_peconnect-indemnisationsv1", "indemnisati
 SCOPES_INDIVIDU = ("openid", "profile", "email", SCOPE_INDIVIDU, *sorted(SCOPES_INDEMNISATION))
 SCOPES_USERINFO = frozenset({"openid", SCOPE_INDIVIDU})
 
+
 @dataclass(frozen=True)
 class ApiNonServie:
     """A PE Connect API of the individu realm that this service does not serve: its scopes are accepted
