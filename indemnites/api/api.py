@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from indemnites.api.auth import JetonPartenaire
 from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
+from indemnites.api.parser import JsonStrict
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
 from indemnites.droits.domain import nir_hacher
 from indemnites.droits.selectors import Identite
@@ -33,6 +34,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/api/openapi.json",
     docs_url="/api/docs",
+    parser=JsonStrict(),
 )
 handlers_install(api)
 api.add_router("", "indemnites.portail.api.router")  # GET /api/catalogue.json
