@@ -149,7 +149,6 @@ class AutorisationView(dot_views.AuthorizationView):
             reponse = self._refus(request) or self._prompt(request)
             if reponse is not None:
                 return reponse
-            scopes_retires_compter(_scopes_retires(request))
         if request.user.is_authenticated and profil_lire(utilisateur_id=request.user.pk) is None:
             # An agent's or an administrator's session is no job seeker's.
             return redirect_to_login(request.get_full_path(), resolve_url(self.login_url))
@@ -212,6 +211,7 @@ class AutorisationView(dot_views.AuthorizationView):
             uri, *_ = OAuthLibMixin.create_authorization_response(self, request, " ".join(scopes), credentials, True)
         except OAuthToolkitError as error:
             return self.error_response(error, application)
+        scopes_retires_compter(_scopes_retires(request))
         return self.redirect(uri, application)
 
     # --- answers ----------------------------------------------------------------------------------
@@ -235,8 +235,8 @@ class AutorisationView(dot_views.AuthorizationView):
     def create_authorization_response(
         self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
     ) -> tuple[Any, ...]:
-        """Records the job seeker's decision (with the catalogue scopes dropped from the request): a
-        refusal ends in an `access_denied` redirect, without a code."""
+        """Records the job seeker's decision (with the catalogue scopes dropped from the request, also
+        counted once per decision): a refusal ends in an `access_denied` redirect, without a code."""
         application = Application.objects.get(client_id=credentials["client_id"])
         portees = scopes.split() if scopes else []
         decision = {
@@ -250,8 +250,10 @@ class AutorisationView(dot_views.AuthorizationView):
         except OAuthToolkitError:
             if not allow:
                 consentement_enregistrer(decision=Decision.REFUSEE, **decision)
+                scopes_retires_compter(decision["scopes_retires"])
             raise
         consentement_enregistrer(decision=Decision.ACCORDEE, **decision)
+        scopes_retires_compter(decision["scopes_retires"])
         return resultat
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -60,11 +60,12 @@ def test_dropped_scopes_are_noted_in_the_consent_record(http, client_individu, j
     assert set(consentement.scopes_retires.split()) == SCOPES_NON_SERVIS
 
 
-def test_dropped_scopes_are_counted_by_name(http, client_individu, jean):
+def test_dropped_scopes_are_counted_by_name_once_per_decision(http, client_individu, jean):
     avant = valeur(metriques(http), "indemnites_oauth_dropped_scopes_total", scope="statut")
-    http.force_login(jean.utilisateur)
+    url = authorize_url(client_individu, pkce()[1], scope=CATALOGUE)
+    assert http.get(url).status_code == 302  # to the login page: nothing decided yet
 
-    assert http.get(authorize_url(client_individu, pkce()[1], scope=CATALOGUE)).status_code == 200
+    outils.code_obtenir(http, client_individu, jean, pkce()[1], scope=CATALOGUE)
 
     texte = metriques(http)
     assert valeur(texte, "indemnites_oauth_dropped_scopes_total", scope="statut") == avant + 1
