@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from indemnites.api.errors import MESSAGE_PAR_DEFAUT, MESSAGES
 from indemnites.journal.models import Enregistrement
-from tests.api.outils import assert_erreur_champ, assert_problem, corps
+from tests.api.outils import assert_erreur_champ, assert_problem, corps, wsgi_direct
 from tests.conftest import DATA_URL, SIRET_DESTINATAIRE
 
 # --- duplicate keys ---------------------------------------------------------------------------------
@@ -108,7 +108,8 @@ def _wsgi(jeton: str, corps_brut: bytes, **environ: str) -> tuple[int, dict]:
     env.pop("CONTENT_LENGTH", None)
     env["HTTP_AUTHORIZATION"] = f"Bearer {jeton}"
     statut: list[str] = []
-    morceaux = WSGIHandler()(env, lambda status, headers: statut.append(status))
+    with wsgi_direct():
+        morceaux = WSGIHandler()(env, lambda status, headers: statut.append(status))
     return int(statut[0].split()[0]), json.loads(b"".join(morceaux))
 
 

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from indemnites.core.domain import siret_valide
 from indemnites.droits.domain import mois_avant, nir_cle
+from tests.api.outils import wsgi_direct
 from tests.conftest import TOKEN_URL
 from tests.oauth import outils
 
@@ -90,4 +91,5 @@ def test_every_operation_keeps_the_document_promises(case, jetons):
         case.body = _regles_hors_schema(case.body)
     jeton = _jeton(case, jetons)
     headers = {"Authorization": f"Bearer {jeton}"} if jeton else {}
-    case.call_and_validate(headers=headers)
+    with wsgi_direct():
+        case.call_and_validate(headers=headers)
