@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,8 @@ from ninja import NinjaAPI
 from indemnites.api.auth import JetonPartenaire
 from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
+from indemnites.api.individu import SCHEMA_VALEURS
+from indemnites.api.parser import JsonStrict
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
 from indemnites.droits.domain import nir_hacher
@@ -28,17 +31,54 @@ Seules les données accordées par l'habilitation du client sont renvoyées. Cha
 avant la réponse. Les erreurs suivent la RFC 9457 (`application/problem+json`) avec un `code` stable.
 """
 
-api = NinjaAPI(
+
+def erreurs_en_problemes(schema: dict[str, Any]) -> None:
+    """Every error answer of the service is `application/problem+json` (RFC 9457): the document says so
+    on every route, where ninja would write `application/json` (an example given beside is kept)."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for statut, reponse in operation.get("responses", {}).items():
+                contenu = reponse.get("content", {})
+                if int(statut) < 400 or "application/json" not in contenu:
+                    continue
+                json_ = contenu.pop("application/json")
+                contenu["application/problem+json"] = {**json_, **contenu.get("application/problem+json", {})}
+
+
+# Query parameters with a closed set of values, by operation: the document declares them as enums.
+VALEURS_FERMEES = {("userinfo_individu", "schema"): SCHEMA_VALEURS}
+
+
+def valeurs_fermees_declarer(schema: dict[str, Any]) -> None:
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            for parametre in operation.get("parameters", []):
+                valeurs = VALEURS_FERMEES.get((operation.get("operationId"), parametre["name"]))
+                if valeurs:
+                    parametre["schema"] = {"type": "string", "enum": list(valeurs)}
+
+
+class ApiIndemnites(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        erreurs_en_problemes(schema)
+        valeurs_fermees_declarer(schema)
+        return schema
+
+
+api = ApiIndemnites(
     title="API indemnités",
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api",
     openapi_url="/api/openapi.json",
     docs_url="/api/docs",
+    parser=JsonStrict(),
 )
 handlers_install(api)
 api.add_router("", "indemnites.portail.api.router")  # GET /api/catalogue.json
 api.add_router("", "indemnites.api.individu.router")  # connected mode: GET …/peconnect-*/v1/…
+api.add_router("", "indemnites.api.non_servies.router")  # the PE Connect APIs not served here: 404
 
 
 def _json_response(payload: dict[str, bool]) -> HttpResponse:

@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from indemnites.api.parser import CleEnDouble, UnicodeInvalide
 from indemnites.core.errors import ProblemError
 from indemnites.core.problems import error_response, problem_response
 
 logger = logging.getLogger("indemnites.api")
 
-# French wording for the pydantic rules a caller is most likely to break.
+# French wording for pydantic's rules (its own messages are English). Our own rules (PydanticCustomError,
+# hyphenated types such as `nir-invalide`) already carry a French message.
 MESSAGES = {
     "missing": "Champ obligatoire.",
     "extra_forbidden": "Champ inconnu : il n'est pas accepté.",
@@ -20,13 +22,28 @@ MESSAGES = {
     "string_too_short": "La valeur est vide.",
     "string_too_long": "La valeur est trop longue.",
     "string_pattern_mismatch": "La valeur contient des caractères non acceptés.",
+    "string_unicode": "La valeur n'est pas du texte Unicode valide.",
     "model_attributes_type": "Un objet JSON est attendu.",
     "model_type": "Un objet JSON est attendu.",
     "dict_type": "Un objet JSON est attendu.",
+    "list_type": "Une liste est attendue.",
+    "bool_type": "Un booléen (true ou false) est attendu.",
+    "bool_parsing": "Un booléen (true ou false) est attendu.",
+    "int_type": "Un nombre entier est attendu.",
+    "int_parsing": "Un nombre entier est attendu.",
+    "float_type": "Un nombre est attendu.",
+    "float_parsing": "Un nombre est attendu.",
+    "literal_error": "Valeur non acceptée : voir les valeurs permises dans la documentation.",
+    "enum": "Valeur non acceptée : voir les valeurs permises dans la documentation.",
+    "json_invalid": "JSON invalide.",
+    "json_type": "Du JSON est attendu.",
+    "none_required": "Aucune valeur n'est attendue ici.",
+    "date_type": "Date invalide (AAAA-MM-JJ attendu).",
     "date_from_datetime_parsing": "Date invalide (AAAA-MM-JJ attendu).",
     "date_parsing": "Date invalide (AAAA-MM-JJ attendu).",
     "date_from_datetime_inexact": "Date invalide (AAAA-MM-JJ attendu).",
 }
+MESSAGE_PAR_DEFAUT = "Valeur invalide."
 NINJA_LOCATIONS = {"body", "payload", "query", "path", "header"}
 
 
@@ -38,11 +55,20 @@ def _champ(error: dict[str, Any]) -> str:
     return ".".join(parts) or "corps"
 
 
+def _message(error: dict[str, Any]) -> str:
+    regle = str(error.get("type", ""))
+    if regle in MESSAGES:
+        return MESSAGES[regle]
+    if "-" in regle:  # one of our own rules, already in French
+        return str(error.get("msg") or MESSAGE_PAR_DEFAUT)
+    return MESSAGE_PAR_DEFAUT
+
+
 def _erreur_champ(error: dict[str, Any]) -> dict[str, str]:
     return {
         "champ": _champ(error),
         "regle": error.get("type", "invalide"),
-        "message": MESSAGES.get(error.get("type", ""), error.get("msg", "Valeur invalide.")),
+        "message": _message(error),
     }
 
 
@@ -59,7 +85,31 @@ def validation_problem(request: HttpRequest, exc: ValidationError) -> HttpRespon
     )
 
 
+def _unicode_problem(request: HttpRequest, champ: str) -> HttpResponse:
+    message = "La valeur n'est pas du texte Unicode valide (UTF-8, sans substitut isolé)."
+    return problem_response(
+        request,
+        status=422,
+        code="donnees-invalides",
+        title="Données invalides",
+        detail=f"{champ} : {message}",
+        extra={"errors": [{"champ": champ, "regle": "unicode-invalide", "message": message}]},
+    )
+
+
 def http_problem(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeInvalide):
+        return _unicode_problem(request, cause.champ)
+    if isinstance(cause, CleEnDouble):
+        return problem_response(
+            request,
+            status=400,
+            code="json-invalide",
+            title="Corps JSON illisible",
+            detail=f"La clé « {cause.cle} » apparaît plusieurs fois dans un même objet JSON.",
+            extra={"cle": cause.cle},
+        )
     if exc.status_code == 400:
         return problem_response(
             request,

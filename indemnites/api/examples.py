@@ -2,14 +2,23 @@
 
 from typing import Any
 
+# Each request example names the answer it gets from the sandbox (`make run`: fictitious people, client
+# `sandbox-deux-champs`); tests/api/test_openapi.py sends every one of them and checks it.
 REQUEST_EXAMPLES = {
     "identifiant": {
         "summary": "Par identifiant France Travail",
+        "description": "Réponse 200 en bac à sable : jean.are a une ARE ouverte.",
         "value": {"identifiant": "jean.are", "recipient": "13002526500013", "referenceDossier": "DOSSIER-2026-0042"},
     },
     "nir": {
         "summary": "Par NIR et date de naissance",
-        "value": {"nir": "185057800608436", "dateNaissance": "1985-05-12", "recipient": "13002526500013"},
+        "description": "Réponse 200 en bac à sable : le NIR de jean.are.",
+        "value": {"nir": "185057800608491", "dateNaissance": "1985-05-12", "recipient": "13002526500013"},
+    },
+    "inconnu": {
+        "summary": "Personne inconnue",
+        "description": "Réponse 404 (individu-inconnu) : aucun demandeur d'emploi n'a cet identifiant.",
+        "value": {"identifiant": "personne.inconnue", "recipient": "13002526500013"},
     },
 }
 

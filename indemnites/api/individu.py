@@ -176,6 +176,13 @@ class UserInfo(Schema):
     email: str | None = Field(None, description="Adresse électronique (portée email).")
 
 
+SCHEMA_DESCRIPTION = "Accepté comme par PE Connect ; seule valeur permise : `openid` (autre valeur : 400)."
+SCHEMA_USERINFO = Query(None, alias="schema", description=SCHEMA_DESCRIPTION)
+# Declared in the document as a closed set (see `api.api.VALEURS_FERMEES`); any other value gets 400
+# `parametre-invalide`, as PE Connect's userinfo did, rather than ninja's 422.
+SCHEMA_VALEURS = ("openid",)
+
+
 @router.get(
     "/partenaire/peconnect-individu/v1/userinfo",
     auth=JetonIndividu(SCOPES_USERINFO, une_parmi=True),
@@ -185,8 +192,8 @@ class UserInfo(Schema):
     operation_id="userinfo_individu",
     url_name="peconnect_userinfo",
 )
-def userinfo_individu(request: HttpRequest, schema_: str | None = Query(None, alias="schema")) -> HttpResponse:
-    if schema_ not in (None, "openid"):
+def userinfo_individu(request: HttpRequest, schema_: str | None = SCHEMA_USERINFO) -> HttpResponse:
+    if schema_ is not None and schema_ not in SCHEMA_VALEURS:
         raise ParametreInvalide("Le paramètre schema n'accepte que la valeur openid.")
     jeton: JetonContexte = request.auth
     appel = _appel(request, jeton)

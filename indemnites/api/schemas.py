@@ -29,32 +29,61 @@ def _iso_date_text(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
-class IndemnisationIn(Schema):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# What JSON Schema cannot say (the NIR's and the SIRET's keys, the bounds of `dateReference`, the NIR's
+# spaces, dots and dashes) is said in the descriptions and checked by the validators below (422).
+IDENTITE_UNE_SEULE = {
+    "oneOf": [
+        {"required": ["identifiant"], "not": {"anyOf": [{"required": ["nir"]}, {"required": ["dateNaissance"]}]}},
+        {"required": ["nir", "dateNaissance"], "not": {"required": ["identifiant"]}},
+    ]
+}
 
-    identifiant: str | None = Field(
+
+class IndemnisationIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=IDENTITE_UNE_SEULE)
+
+    # No `null`: an absent key is left out, never sent as null.
+    identifiant: str = Field(
         None,
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9._@-]+$",
         description="Identifiant France Travail du demandeur d'emploi.",
     )
-    nir: str | None = Field(None, description="NIR (15 caractères, clé comprise), avec `dateNaissance`.")
-    dateNaissance: IsoDate | None = Field(None, description="Date de naissance, avec `nir`.")
-    recipient: str = Field(description="SIRET de l'administration destinataire des données.")
-    referenceDossier: str | None = Field(
-        None, max_length=64, description="Référence du dossier à l'origine de l'appel."
+    nir: str = Field(
+        None,
+        description="NIR (15 caractères, clé de contrôle exacte), avec `dateNaissance`. Espaces, points et "
+        "tirets sont ignorés.",
+        json_schema_extra={"pattern": r"^[1-478][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$", "example": "185057800608491"},
     )
-    dateReference: IsoDate | None = Field(
-        None, description="Date à laquelle évaluer les droits (défaut : aujourd'hui)."
+    dateNaissance: IsoDate = Field(None, description="Date de naissance (AAAA-MM-JJ), avec `nir`.")
+    recipient: str = Field(
+        description="SIRET de l'administration destinataire des données (14 chiffres, clé de Luhn exacte), "
+        "autorisé pour ce client.",
+        json_schema_extra={"pattern": r"^[0-9]{14}$", "example": "13002526500013"},
     )
+    referenceDossier: str = Field(
+        None,
+        max_length=64,
+        description="Référence du dossier à l'origine de l'appel (caractères imprimables).",
+        json_schema_extra={"pattern": r"^[\x20-\x7E\u00A0-\u00FF]*$"},
+    )
+    dateReference: IsoDate = Field(
+        None,
+        description="Date à laquelle évaluer les droits (AAAA-MM-JJ ; ni future, ni plus ancienne que 24 mois ; "
+        "défaut : aujourd'hui).",
+    )
+
+    @field_validator("nir", mode="before")
+    @classmethod
+    def _nir_normalise(cls, value: Any) -> Any:
+        return nir_normaliser(value) if isinstance(value, str) else value
 
     @field_validator("nir")
     @classmethod
     def _nir(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = nir_normaliser(value)
         if not nir_valide(value):
             raise PydanticCustomError("nir-invalide", "NIR invalide : 15 caractères dont une clé de contrôle exacte.")
         return value

@@ -1,5 +1,6 @@
 """Request id, API guards (size, media type) and problem+json for every API error."""
 
+import io
 import logging
 import re
 import time
@@ -88,9 +89,22 @@ def _declared_length(request: HttpRequest) -> int:
         return -1
 
 
+def _chunked_read(request: HttpRequest) -> None:
+    """A chunked body comes without Content-Length, which Django reads as an empty body: the server
+    (gunicorn) has already de-chunked it, so read it here, one byte past the limit, and declare its length."""
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    stream = request.META.get("wsgi.input")
+    if not chunked or request.META.get("CONTENT_LENGTH") or stream is None:
+        return
+    body = stream.read(settings.API_MAX_BODY_BYTES + 1)
+    request._stream = io.BytesIO(body)
+    request.META["CONTENT_LENGTH"] = str(len(body))
+
+
 def _guard_body(request: HttpRequest) -> HttpResponse | None:
     if request.method not in {"POST", "PUT", "PATCH"}:
         return None
+    _chunked_read(request)
     length = _declared_length(request)
     if length < 0:
         return problem_response(
@@ -111,8 +125,8 @@ def _guard_body(request: HttpRequest) -> HttpResponse | None:
     if length == 0:
         # No body, no media type to refuse: routing answers first (405 for a bodyless PUT or DELETE).
         return None
-    media_type = request.content_type or ""
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    # application/json only: a `+json` type (merge-patch, problem…) would promise semantics we do not have.
+    if request.content_type != "application/json":
         return problem_response(
             request,
             status=415,

@@ -10,7 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
@@ -34,6 +36,7 @@ PAR_PAGE = 25
 ACCUEIL = {"url": "/", "titre": "Accueil"}
 
 
+@method_decorator(never_cache, name="dispatch")  # personal data: never kept by a browser or proxy
 class ConsultationsView(LoginRequiredMixin, TemplateView):
     """`/compte/consultations`: every consultation of the logged-in job seeker's data, newest first, by
     period; pages follow a keyset cursor (`apres`)."""

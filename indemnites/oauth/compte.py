@@ -13,6 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from indemnites.oauth.domain import LIBELLES_DONNEES
@@ -44,6 +45,7 @@ def _attente_message(portee: str, secondes: int) -> str:
     )
 
 
+@method_decorator(never_cache, name="dispatch")  # a password form: never kept by a browser or proxy
 @method_decorator(limiter_connexion(champ="identifiant"), name="post")  # every attempt, per address and account
 class ConnexionView(View):
     """`/compte/connexion`: identifiant France Travail + password, or the upstream provider's page."""
@@ -167,6 +169,7 @@ class EspaceView(LoginRequiredMixin, TemplateView):
     extra_context = {"titre": "Mon espace demandeur d'emploi", "fil_ariane": [{"url": "/", "titre": "Accueil"}]}
 
 
+@method_decorator(never_cache, name="dispatch")  # personal data: never kept by a browser or proxy
 class AutorisationsView(LoginRequiredMixin, TemplateView):
     """`/compte/autorisations`: the administrations the job seeker authorised, and how to withdraw."""
 

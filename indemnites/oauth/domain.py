@@ -2,7 +2,9 @@
 
 import hashlib
 import unicodedata
-from collections.abc import Set
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 # Server-to-server tokens live 25 minutes at most; tokens carrying a person's consent, 10.
@@ -18,6 +20,52 @@ SCOPE_INDIVIDU = "api_peconnect-individuv1"
 SCOPES_INDEMNISATION = frozenset({"api_peconnect-indemnisationsv1", "indemnisation"})
 SCOPES_INDIVIDU = ("openid", "profile", "email", SCOPE_INDIVIDU, *sorted(SCOPES_INDEMNISATION))
 SCOPES_USERINFO = frozenset({"openid", SCOPE_INDIVIDU})
+
+
+@dataclass(frozen=True)
+class ApiNonServie:
+    """A PE Connect API of the individu realm that this service does not serve: its scopes are accepted
+    and dropped (RFC 6749 §3.3), its routes answer 404 `api-non-servie`."""
+
+    nom: str
+    prefixe: str  # its routes, under /partenaire/
+    scopes: tuple[str, ...]  # API scope first, then its data scopes
+
+
+# The rest of the PE Connect catalogue, as public integrations ask for it in one authorization request.
+APIS_NON_SERVIES = (
+    ApiNonServie("Coordonnées v1", "peconnect-coordonnees/v1", ("api_peconnect-coordonneesv1", "coordonnees")),
+    ApiNonServie("Statut v1", "peconnect-statut/v1", ("api_peconnect-statutv1", "statut")),
+    ApiNonServie(
+        "Date de naissance v1", "peconnect-datenaissance/v1", ("api_peconnect-datenaissancev1", "datenaissance")
+    ),
+    ApiNonServie(
+        "Formations v1", "peconnect-formations/v1", ("api_peconnect-formationsv1", "pfcformations", "pfcpermis")
+    ),
+    ApiNonServie("Expériences v1", "peconnect-experiences/v1", ("api_peconnect-experiencesv1", "pfcexperiences")),
+    ApiNonServie(
+        "Expériences déclarées par l'employeur v1",
+        "peconnect-experiencesprofessionellesdeclareesparlemployeur/v1",
+        ("api_peconnect-experiencesprofessionellesdeclareesparlemployeurv1", "passeprofessionnel"),
+    ),
+    ApiNonServie(
+        "Compétences v2",
+        "peconnect-competences/v2",
+        ("api_peconnect-competencesv2", "pfccompetences", "pfclangues", "pfccentresinteret"),
+    ),
+)
+SCOPES_NON_SERVIS = frozenset(scope for api in APIS_NON_SERVIES for scope in api.scopes)
+
+
+def scopes_non_servis_retirer(demandes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The requested scopes split into (kept, dropped): a scope of the PE Connect catalogue this service
+    does not serve is dropped; any other one is kept, for the client's grant to accept or refuse."""
+    gardes: list[str] = []
+    retires: list[str] = []
+    for scope in dict.fromkeys(demandes):
+        (retires if scope in SCOPES_NON_SERVIS else gardes).append(scope)
+    return gardes, retires
+
 
 # Claims of the id_token and of userinfo, and the scope each one needs (OpenID Connect Core §5.4).
 CLAIMS_PAR_SCOPE = {
@@ -102,6 +150,18 @@ def pkce_erreur(code_challenge: str | None, methode: str | None) -> str | None:
     if methode != "S256":
         return "Seule la méthode PKCE S256 est acceptée (code_challenge_method=S256)."
     return None
+
+
+def max_age_erreur(max_age: str | None) -> str | None:
+    """`max_age` is a number of seconds (OpenID Connect Core §3.1.2.1)."""
+    if max_age is None or (max_age.isascii() and max_age.isdigit() and len(max_age) <= 10):
+        return None
+    return "max_age doit etre un nombre entier de secondes."
+
+
+def connexion_trop_ancienne(*, derniere_connexion: datetime | None, maintenant: datetime, max_age: int) -> bool:
+    """The person logged in more than `max_age` seconds ago (or we do not know when): log in again."""
+    return derniere_connexion is None or (maintenant - derniere_connexion).total_seconds() > max_age
 
 
 def code_empreinte(code: str) -> str:

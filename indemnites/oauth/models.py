@@ -99,6 +99,9 @@ class Consentement(models.Model):
     decision = models.CharField("décision", max_length=16, choices=Decision.choices)
     scopes = models.TextField("portées demandées", blank=True)
     donnees = models.JSONField("données concernées", default=list, blank=True)
+    scopes_retires = models.TextField(
+        "portées non servies", blank=True, help_text="Portées du catalogue PE Connect demandées puis retirées."
+    )
     horodatage = models.DateTimeField("horodatage (UTC)", default=timezone.now, db_index=True)
 
     class Meta:

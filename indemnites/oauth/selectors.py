@@ -162,3 +162,14 @@ def jeton_introspecter(*, token: str, application: Application) -> dict[str, Any
     if profil is not None:
         reponse["sub"] = profil.pseudonyme
     return reponse
+
+
+def consentement_couvre(*, utilisateur_id: int, application: Application, scopes: frozenset[str]) -> bool:
+    """True when this person's latest decision about this client grants at least these scopes (what
+    `prompt=none` needs to answer without showing the consent page)."""
+    derniere = (
+        Consentement.objects.filter(utilisateur_id=utilisateur_id, application=application)
+        .order_by("-horodatage", "-id")
+        .first()
+    )
+    return derniere is not None and derniere.decision == Decision.ACCORDEE and scopes <= set(derniere.scopes.split())

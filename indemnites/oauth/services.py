@@ -196,9 +196,15 @@ def client_individu_creer(
 
 
 def consentement_enregistrer(
-    *, utilisateur_id: int, application: Application, decision: Decision, scopes: list[str]
+    *,
+    utilisateur_id: int,
+    application: Application,
+    decision: Decision,
+    scopes: list[str],
+    scopes_retires: list[str] | None = None,
 ) -> Consentement:
-    """One decision of the job seeker, with the data it covers as the consent page listed it."""
+    """One decision of the job seeker, with the data it covers as the consent page listed it, and the
+    catalogue scopes the client asked for that this service dropped."""
     champs = frozenset(application.champs or ())
     return Consentement.objects.create(
         utilisateur_id=utilisateur_id,
@@ -206,6 +212,7 @@ def consentement_enregistrer(
         decision=decision,
         scopes=" ".join(scopes),
         donnees=list(donnees_demandees(frozenset(scopes), champs)),
+        scopes_retires=" ".join(scopes_retires or ()),
     )
 
 

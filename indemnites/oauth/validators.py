@@ -12,14 +12,15 @@ import binascii
 import json
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 from django.utils import timezone
 from oauth2_provider.oauth2_validators import OAuth2Validator
+from oauth2_provider.settings import oauth2_settings
 from oauthlib.oauth2.rfc6749 import errors
 
 from indemnites.droits.selectors import profil_lire
-from indemnites.oauth.domain import CLAIMS_PAR_SCOPE, code_empreinte, identite_claims
+from indemnites.oauth.domain import CLAIMS_PAR_SCOPE, code_empreinte, identite_claims, scopes_non_servis_retirer
 from indemnites.oauth.models import AccessToken, Grant, RefreshToken
 from indemnites.oauth.services import client_secret_precedent_verifier, code_reutilise_revoquer
 
@@ -49,7 +50,36 @@ class Validateur(OAuth2Validator):
             return unquote_plus(client_id), unquote_plus(secret)
         return getattr(request, "client_id", "") or "", getattr(request, "client_secret", "") or ""
 
-    # --- connected mode: codes, PKCE downgrade, refresh policy, OpenID Connect claims -------------
+    # --- connected mode: scopes, codes, PKCE downgrade, refresh policy, OpenID Connect claims -------
+
+    def validate_scopes(
+        self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """In an authorization request, the PE Connect scopes this service does not serve are dropped
+        (RFC 6749 §3.3: the token response's `scope` says what was granted); the rest must all be granted
+        to the client, and something must remain."""
+        if getattr(request, "response_type", None) is None:
+            return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
+        gardes, retires = scopes_non_servis_retirer(scopes)
+        request.scopes, request.scopes_retires = gardes, retires
+        return bool(gardes) and super().validate_scopes(client_id, gardes, client, request, *args, **kwargs)
+
+    def validate_redirect_uri(
+        self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """Besides DOT's match (exact, or any port on an `http` loopback IP: RFC 8252 §7.3), the scheme must
+        be one these settings allow: an `http` URI registered in development never works in production."""
+        if urlsplit(redirect_uri).scheme not in oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES:
+            return False
+        return super().validate_redirect_uri(client_id, redirect_uri, request, *args, **kwargs)
+
+    def validate_silent_login(self, request: Any) -> bool:
+        """`prompt=none` is decided by the authorization view, which has the session (see
+        `AutorisationView._silencieux`); oauthlib only asks here."""
+        return True
+
+    def validate_silent_authorization(self, request: Any) -> bool:
+        return True
 
     def validate_code(self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any) -> bool:
         grant = Grant.objects.filter(code=code, application=client).select_related("user").first()
@@ -118,6 +148,14 @@ class Validateur(OAuth2Validator):
         if profil is None:
             return {}
         return {nom: valeur for nom, valeur in identite_claims(**asdict(profil)).items() if valeur}
+
+    def _get_key_for_token(self, token: str) -> Any:
+        """DOT peeks at an id_token_hint's payload before checking its signature: a payload that is not a
+        JSON object (bad base64, invalid UTF-8, a list…) is an unknown token (400 page), never a 500."""
+        try:
+            return super()._get_key_for_token(token)
+        except (ValueError, TypeError, AttributeError):  # JSONDecodeError and UnicodeDecodeError included
+            return None
 
     def get_discovery_claims(self, request: Any) -> list[str]:
         return ["sub", *(claim for claims in CLAIMS_PAR_SCOPE.values() for claim in claims)]

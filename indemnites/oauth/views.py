@@ -1,6 +1,7 @@
 """OAuth endpoints: django-oauth-toolkit's, with the historical `realm` checked first and the job
 seeker's pages (consent, logout) in the State design system."""
 
+import copy
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,8 +12,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from oauth2_provider import views as dot_views
 from oauth2_provider.exceptions import LogoutDenied, OAuthToolkitError
@@ -22,19 +25,24 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 from oauthlib.common import Request as OauthlibRequest
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
+from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
 from indemnites.droits.selectors import profil_lire
+from indemnites.exploitation.metriques import scopes_retires_compter
 from indemnites.oauth.compte import deconnexion_amont
 from indemnites.oauth.domain import (
     LIBELLES_DONNEES,
     SCOPES_INDEMNISATION,
+    connexion_trop_ancienne,
     description_oauth,
     donnees_demandees,
+    max_age_erreur,
     pkce_erreur,
     realm_erreur,
+    scopes_non_servis_retirer,
 )
 from indemnites.oauth.models import Application, Decision
-from indemnites.oauth.selectors import client_presenter, jeton_introspecter
+from indemnites.oauth.selectors import client_presenter, consentement_couvre, jeton_introspecter
 from indemnites.oauth.services import consentement_enregistrer, jetons_utilisateur_revoquer
 from indemnites.trafic.http import limiter_jeton
 
@@ -89,9 +97,44 @@ MESSAGES_ERREUR = {
 }
 
 
+# The consent form's hidden fields: the authorization request as the GET validated it.
+CHAMPS_DEMANDE = (
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "claims",
+    "resource",
+)
+
+
+def _demande_du_formulaire(request: HttpRequest) -> HttpRequest:
+    """The consent POST as the GET that showed the form: its hidden fields, plus the URL's `realm`, so
+    the POST goes through the very checks of the GET (a tampered field gets the same error)."""
+    params = QueryDict(mutable=True)
+    for nom in CHAMPS_DEMANDE:
+        if request.POST.get(nom):
+            params[nom] = request.POST[nom]
+    if "realm" in request.GET:
+        params["realm"] = request.GET["realm"]
+    demande = copy.copy(request)
+    demande.method = "GET"
+    demande.GET = params
+    demande.POST = QueryDict()
+    demande.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": params.urlencode()}
+    return demande
+
+
+@method_decorator(never_cache, name="dispatch")
 class AutorisationView(dot_views.AuthorizationView):
     """`GET /connexion/oauth2/authorize?realm=/individu&…`: the request is checked before anyone logs
-    in (client, redirect URI, realm, PKCE S256); then the consent page, where each decision is recorded."""
+    in (client, redirect URI, realm, PKCE S256, scopes) and again when the consent form comes back; then
+    `prompt` and `max_age` (OpenID Connect Core §3.1.2.1); then the consent page, where each decision is
+    recorded. Every redirection back to the client carries `iss` (RFC 9207), errors included."""
 
     template_name = "oauth/consentement.html"
     login_url = reverse_lazy("oauth:connexion")
@@ -99,10 +142,14 @@ class AutorisationView(dot_views.AuthorizationView):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.oauth2_data = {}
         request.GET = _sans(request.GET, "approval_prompt")  # consent is asked every time
-        if request.method == "GET":
-            refus = self._refus(request)
+        if request.method == "POST":
+            refus = self._refus(_demande_du_formulaire(request))
             if refus is not None:
                 return refus
+        if request.method == "GET":
+            reponse = self._refus(request) or self._prompt(request)
+            if reponse is not None:
+                return reponse
         if request.user.is_authenticated and profil_lire(utilisateur_id=request.user.pk) is None:
             # An agent's or an administrator's session is no job seeker's.
             return redirect_to_login(request.get_full_path(), resolve_url(self.login_url))
@@ -110,22 +157,71 @@ class AutorisationView(dot_views.AuthorizationView):
 
     def _refus(self, request: HttpRequest) -> HttpResponse | None:
         try:
-            _scopes, credentials = self.validate_authorization_request(request)
+            scopes, credentials = self.validate_authorization_request(request)
         except OAuthToolkitError as error:
             return self.error_response(error, application=None)
-        description = realm_erreur(request.GET.get("realm"), "authorization_code") or pkce_erreur(
-            credentials.get("code_challenge"), credentials.get("code_challenge_method")
+        self.demande = (scopes, credentials)
+        description = (
+            realm_erreur(request.GET.get("realm"), "authorization_code")
+            or pkce_erreur(credentials.get("code_challenge"), credentials.get("code_challenge_method"))
+            or max_age_erreur(request.GET.get("max_age"))
         )
         if description is None:
             return None
         erreur = InvalidRequestError(description=description_oauth(description), state=credentials.get("state"))
+        return self._erreur_client(erreur, credentials)
+
+    def _erreur_client(self, erreur: Any, credentials: dict[str, Any]) -> HttpResponse:
+        """An error sent back to the client's (validated) redirect URI."""
         application = Application.objects.get(client_id=credentials["client_id"])
         return self.error_response(OAuthToolkitError(erreur, redirect_uri=credentials["redirect_uri"]), application)
+
+    # --- prompt and max_age -----------------------------------------------------------------------
+
+    def _prompt(self, request: HttpRequest) -> HttpResponse | None:
+        prompt = set(request.GET.get("prompt", "").split())
+        if "none" in prompt:
+            return self._silencieux(request)
+        if "login" in prompt or (request.user.is_authenticated and self._connexion_trop_ancienne(request)):
+            # A fresh login: the current session ends first, so the old one cannot stand in for it.
+            logout(request)
+            suivant = f"{request.path}?{_sans(request.GET, 'prompt', 'max_age').urlencode()}"
+            return redirect_to_login(suivant, resolve_url(self.login_url))
+        return None
+
+    def _connexion_trop_ancienne(self, request: HttpRequest) -> bool:
+        max_age = request.GET.get("max_age")
+        return max_age is not None and connexion_trop_ancienne(
+            derniere_connexion=request.user.last_login, maintenant=timezone.now(), max_age=int(max_age)
+        )
+
+    def _silencieux(self, request: HttpRequest) -> HttpResponse:
+        """`prompt=none`: a code when the person is logged in (recently enough) and has already consented
+        to these scopes; otherwise `login_required` or `consent_required`, never a page."""
+        scopes, credentials = self.demande
+        credentials = {**credentials}
+        utilisateur = request.user
+        connecte = utilisateur.is_authenticated and profil_lire(utilisateur_id=utilisateur.pk) is not None
+        if not connecte or self._connexion_trop_ancienne(request):
+            return self._erreur_client(LoginRequired(state=credentials.get("state")), credentials)
+        application = Application.objects.get(client_id=credentials["client_id"])
+        if not consentement_couvre(utilisateur_id=utilisateur.pk, application=application, scopes=frozenset(scopes)):
+            return self._erreur_client(ConsentRequired(state=credentials.get("state")), credentials)
+        try:
+            # No new decision to record: the code rests on the consent already given.
+            uri, *_ = OAuthLibMixin.create_authorization_response(self, request, " ".join(scopes), credentials, True)
+        except OAuthToolkitError as error:
+            return self.error_response(error, application)
+        scopes_retires_compter(_scopes_retires(request))
+        return self.redirect(uri, application)
+
+    # --- answers ----------------------------------------------------------------------------------
 
     def error_response(self, error: OAuthToolkitError, application: Any, **kwargs: Any) -> HttpResponse:
         redirect, reponse = OAuthLibMixin.error_response(self, error, **kwargs)
         if redirect:
-            return self.redirect(reponse["url"], application)
+            issuer = oauth2_settings.oauth2_authorization_server_issuer(self.request)
+            return self.redirect(add_params_to_uri(reponse["url"], [("iss", issuer)]), application)
         code = reponse["error"].error
         message = MESSAGES_ERREUR.get(code, "La demande d'autorisation du service est invalide.")
         contexte = {"titre": "Demande d'autorisation invalide", "message": message, "code": code}
@@ -140,20 +236,25 @@ class AutorisationView(dot_views.AuthorizationView):
     def create_authorization_response(
         self, request: HttpRequest, scopes: str, credentials: dict[str, Any], allow: bool
     ) -> tuple[Any, ...]:
-        """Records the job seeker's decision: a refusal ends in an `access_denied` redirect, without a code."""
+        """Records the job seeker's decision (with the catalogue scopes dropped from the request, also
+        counted once per decision): a refusal ends in an `access_denied` redirect, without a code."""
         application = Application.objects.get(client_id=credentials["client_id"])
         portees = scopes.split() if scopes else []
+        decision = {
+            "utilisateur_id": request.user.pk,
+            "application": application,
+            "scopes": portees,
+            "scopes_retires": _scopes_retires(request),
+        }
         try:
             resultat = super().create_authorization_response(request, scopes, credentials, allow)
         except OAuthToolkitError:
             if not allow:
-                consentement_enregistrer(
-                    utilisateur_id=request.user.pk, application=application, decision=Decision.REFUSEE, scopes=portees
-                )
+                consentement_enregistrer(decision=Decision.REFUSEE, **decision)
+                scopes_retires_compter(decision["scopes_retires"])
             raise
-        consentement_enregistrer(
-            utilisateur_id=request.user.pk, application=application, decision=Decision.ACCORDEE, scopes=portees
-        )
+        consentement_enregistrer(decision=Decision.ACCORDEE, **decision)
+        scopes_retires_compter(decision["scopes_retires"])
         return resultat
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -177,6 +278,11 @@ class AutorisationView(dot_views.AuthorizationView):
             # The consent form's answer is a redirect to the client: the CSP must let the form go there.
             response._csp_update = {"form-action": [_origine(context["redirect_uri"])]}
         return response
+
+
+def _scopes_retires(request: HttpRequest) -> list[str]:
+    """The catalogue scopes of the request's URL that this service drops."""
+    return scopes_non_servis_retirer(request.GET.get("scope", "").split())[1]
 
 
 @method_decorator(csrf_exempt, name="dispatch")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from indemnites.api.api import api
 from indemnites.oauth.domain import (
+    APIS_NON_SERVIES,
     CHAMPS,
     DUREE_JETON_INDIVIDU,
     DUREE_JETON_PARTENAIRE,
@@ -83,6 +84,8 @@ def _versions(base_url: str) -> dict[str, Any]:
 def _migration(base_url: str) -> dict[str, Any]:
     return {
         "scopes": " ".join(SCOPES_INDIVIDU),
+        "apis_non_servies": APIS_NON_SERVIES,
+        "scopes_non_servis": [scope for api in APIS_NON_SERVIES for scope in api.scopes],
         "duree_jeton_individu_minutes": DUREE_JETON_INDIVIDU // 60,
         "duree_code_secondes": settings.OAUTH2_PROVIDER["AUTHORIZATION_CODE_EXPIRE_SECONDS"],
     }

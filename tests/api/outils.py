@@ -1,8 +1,12 @@
 """Bodies and assertions shared by the tests of the server-to-server data route."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -45,3 +49,17 @@ def assert_erreur_champ(response: HttpResponse, champ: str, regle: str) -> None:
     problem = assert_problem(response, 422, "donnees-invalides")
     assert {"champ": champ, "regle": regle} in [{"champ": e["champ"], "regle": e["regle"]} for e in problem["errors"]]
     assert champ in problem["detail"]
+
+
+@contextmanager
+def wsgi_direct() -> Iterator[None]:
+    """Calling the WSGI application itself (as gunicorn does): its handler closes the database connection
+    around each request, which inside a test's transaction (PostgreSQL) would close the test's own.
+    Django's test client does the same around each of its requests."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

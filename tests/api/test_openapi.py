@@ -65,3 +65,61 @@ def test_docs_pages_load_only_local_assets(http, page):
         asset = http.get(reference)
         asset.close()  # WhiteNoise streams the file
         assert asset.status_code == 200, reference
+
+
+# --- every example is true: sent to the running service, it gets the answer the document gives ----------
+
+
+@pytest.fixture
+def bac_a_sable() -> None:
+    from django.core.management import call_command
+
+    call_command("demo_charger", verbosity=0)
+
+
+def test_every_request_example_gets_the_documented_answer(live_server, bac_a_sable):
+    import httpx
+
+    from indemnites.oauth.services import CLIENTS_SANDBOX
+
+    client = CLIENTS_SANDBOX[0]
+    with httpx.Client(base_url=live_server.url, timeout=10) as http:
+        document = http.get("/api/openapi.json").json()
+        operation = document["paths"][DATA_URL]["post"]
+        jeton = http.post(
+            "/connexion/oauth2/access_token?realm=/partenaire",
+            data={
+                "grant_type": "client_credentials",
+                "client_id": client.client_id,
+                "client_secret": client.client_secret,
+                "scope": "api_indemnisationsv1",
+            },
+        ).json()["access_token"]
+        exemples = operation["requestBody"]["content"]["application/json"]["examples"]
+        assert len(exemples) >= 3
+        for nom, exemple in exemples.items():
+            statut = re.search(r"Réponse (\d{3})", exemple["description"]).group(1)
+            reponse = http.post(DATA_URL, json=exemple["value"], headers={"Authorization": f"Bearer {jeton}"})
+
+            assert reponse.status_code == int(statut), (nom, reponse.text)
+            [(type_, contenu)] = operation["responses"][statut]["content"].items()
+            assert reponse.headers["Content-Type"] == type_
+            if statut == "200":
+                assert reponse.json() == contenu["example"], nom
+            else:
+                assert reponse.json()["code"] == contenu["example"]["code"], nom
+
+
+def test_every_error_answer_of_every_route_is_problem_json(document):
+    for chemin, item in document["paths"].items():
+        for methode, operation in item.items():
+            for statut, reponse in operation["responses"].items():
+                if int(statut) >= 400:
+                    assert list(reponse.get("content", {})) == ["application/problem+json"], (chemin, methode, statut)
+
+
+def test_userinfo_schema_parameter_is_a_closed_set(document):
+    [parametre] = document["paths"]["/partenaire/peconnect-individu/v1/userinfo"]["get"]["parameters"]
+
+    assert parametre["name"] == "schema"
+    assert parametre["schema"]["enum"] == ["openid"]

@@ -32,11 +32,11 @@ SCOPES = " ".join(SCOPES_INDIVIDU)
 def client_individu(
     nom: str = "Mairie de Test", champs: tuple[str, ...] = CHAMPS, client_id: str | None = None, **options: Any
 ) -> ClientCree:
+    options.setdefault("redirect_uris", [REDIRECT_URI])
     return client_individu_creer(
         nom=nom,
         champs=list(champs),
         destinataires=[SIRET],
-        redirect_uris=[REDIRECT_URI],
         post_logout_redirect_uris=[LOGOUT_URI],
         demarche="Tarif social de la cantine scolaire",
         base_legale="Article L114-8 du code des relations entre le public et l'administration",

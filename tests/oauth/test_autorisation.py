@@ -140,8 +140,8 @@ def test_wrong_realm_is_refused_before_the_login_page(http, client_individu, cha
 
 @pytest.mark.parametrize(
     "scope",
-    ["openid api_indemnisationsv1", "openid api_peconnect-statutv1 statut", "openid inconnu"],
-    ids=["portee-serveur", "portee-soeur", "inconnue"],
+    ["openid api_indemnisationsv1", "openid inconnu"],
+    ids=["portee-serveur", "inconnue"],
 )
 def test_scope_not_granted_is_invalid_scope_never_widened(http, client_individu, jean, challenge, scope):
     http.force_login(jean.utilisateur)

@@ -123,3 +123,55 @@ def test_job_seeker_may_stay_logged_in(http, jean):
     assert connecte(http)
     assert response.status_code == 302
     assert response["Location"] == "/compte/autorisations"
+
+
+def _b64(donnees: bytes) -> str:
+    return base64.urlsafe_b64encode(donnees).rstrip(b"=").decode()
+
+
+def _jwt(entete: dict, charge: bytes, signature: str = "c2lnbmF0dXJl") -> str:
+    return f"{_b64(json.dumps(entete).encode())}.{_b64(charge)}.{signature}"
+
+
+def _etranger(id_token: str) -> str:
+    """The same token, its issuer changed (the signature no longer matches either)."""
+    entete, charge, signature = id_token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(charge + "=" * (-len(charge) % 4)))
+    claims["iss"] = "https://fournisseur-etranger.exemple"
+    return f"{entete}.{_b64(json.dumps(claims).encode())}.{signature}"
+
+
+MALFORMES = {
+    "base64-invalide": lambda _jeton: "@@@.%%%.***",
+    "charge-non-json": lambda _jeton: _jwt({"alg": "RS256", "typ": "JWT"}, b"pas du json"),
+    "charge-liste": lambda _jeton: _jwt({"alg": "RS256", "typ": "JWT"}, b"[1, 2]"),
+    "entete-non-json": lambda _jeton: f"{_b64(b'{')}.{_b64(b'{}')}.c2ln",
+    "mauvais-alg": lambda _jeton: _jwt({"alg": "HS256", "typ": "JWT"}, json.dumps({"sub": "x"}).encode()),
+    "un-seul-segment": lambda _jeton: "abc",
+    "emetteur-etranger": _etranger,
+    "vide": lambda _jeton: "",
+    "utf8-invalide": lambda _jeton: _jwt({"alg": "RS256", "typ": "JWT"}, bytes([0xFF, 0xFE])),
+}
+
+
+@pytest.mark.parametrize("fabriquer", MALFORMES.values(), ids=MALFORMES.keys())
+def test_a_malformed_id_token_hint_is_a_400_page_and_tokens_stay(http, reponse, fabriquer):
+    hint = fabriquer(reponse["id_token"])
+
+    response = http.get(LOGOUT_URL, {"id_token_hint": hint, "redirect_uri": LOGOUT_URI})
+
+    if hint == "":  # no hint: the confirmation page, as without one
+        assert response.status_code in (200, 400)
+    else:
+        assert_erreur_sans_redirection(response)
+    assert AccessToken.objects.filter(token_checksum__isnull=False).count() == 1
+    jeton = AccessToken.objects.get()
+    assert not jeton.is_expired()
+    assert connecte(http)
+
+
+def test_an_id_token_hint_that_is_not_utf8_in_the_url_is_a_400_page(http, reponse):
+    response = http.get(f"{LOGOUT_URL}?id_token_hint=%ED%A0%80.%FF.x&redirect_uri={LOGOUT_URI}")
+
+    assert_erreur_sans_redirection(response)
+    assert not AccessToken.objects.get().is_expired()

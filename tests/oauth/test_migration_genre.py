@@ -17,6 +17,14 @@ def migrer(cible: list[tuple[str, str]]) -> None:
     executor.migrate(cible)
 
 
+@pytest.fixture(autouse=True)
+def _derniere_migration_ensuite():
+    """The tests that follow expect every migration applied, later ones included."""
+    yield
+    executor = MigrationExecutor(connection)
+    migrer(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_user_tokens_with_profile_are_revoked_the_others_stay(http, jean, partenaire, jeton):
     client_individu = outils.client_individu(refresh_autorise=True)

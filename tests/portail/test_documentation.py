@@ -111,7 +111,19 @@ def test_migration_note_gives_this_service_base_urls(http):
     assert "<code>http://testserver/connexion/oauth2</code>" in contenu
     assert "<code>https://api.emploi-store.fr/partenaire</code>" in contenu
     assert "PKCE est obligatoire" in contenu
-    assert "correspondre exactement" in contenu
+    assert "correspondent exactement" in contenu
+
+
+def test_migration_note_lists_what_to_change_and_what_differs(http):
+    contenu = page(http, "/documentation/migration-pe-connect/")
+
+    assert "Faire enregistrer ses adresses de retour" in contenu
+    assert "et de déconnexion" in contenu
+    assert "client PE Connect historique" in contenu
+    for nom in ("Coordonnées v1", "Statut v1", "Date de naissance v1", "Compétences v2"):
+        assert nom in contenu
+    assert "<code>api_peconnect-statutv1</code>" in contenu
+    assert "api-non-servie" in contenu
 
 
 @pytest.fixture
