@@ -63,3 +63,44 @@ class Droit(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.prestation} {self.reference}"
+
+
+class ImportDroits(models.Model):
+    """One run of `droits_import`, whatever its outcome: what the freshness of each source is read from."""
+
+    class Mode(models.TextChoices):
+        INCREMENTAL = "incremental", "incrémental"
+        COMPLET = "complet", "photographie complète"
+
+    class Resultat(models.TextChoices):
+        REUSSI = "reussi", "réussi"
+        SIMULATION = "simulation", "simulation (rien d'écrit)"
+        REFUSE = "refuse", "refusé (rien d'écrit)"
+
+    # Empty: an incremental file that may carry several organismes (it then dates none of them).
+    organisme = models.CharField(max_length=20, choices=[(o.value, o.value) for o in Organisme], blank=True)
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+    debut = models.DateTimeField("début")
+    fin = models.DateTimeField("fin")
+    fichier = models.CharField("nom du fichier", max_length=255)
+    empreinte_fichier = models.CharField("SHA-256 du fichier", max_length=64)
+    lignes_lues = models.PositiveIntegerField(default=0)
+    lignes_rejetees = models.PositiveIntegerField(default=0)
+    droits_crees = models.PositiveIntegerField("droits créés", default=0)
+    droits_modifies = models.PositiveIntegerField("droits modifiés", default=0)
+    droits_inchanges = models.PositiveIntegerField("droits inchangés", default=0)
+    droits_supprimes = models.PositiveIntegerField("droits supprimés", default=0)
+    personnes_creees = models.PositiveIntegerField("personnes créées", default=0)
+    personnes_modifiees = models.PositiveIntegerField("personnes modifiées", default=0)
+    resultat = models.CharField("résultat", max_length=12, choices=Resultat.choices)
+    motif = models.CharField(max_length=300, blank=True)
+    acteur = models.CharField("lancé par", max_length=200)
+
+    class Meta:
+        verbose_name = "import de droits"
+        verbose_name_plural = "imports de droits"
+        ordering = ["-debut"]
+        indexes = [models.Index(fields=["organisme", "resultat", "fin"], name="import_droits_fraicheur")]
+
+    def __str__(self) -> str:
+        return f"import {self.get_mode_display()} {self.organisme or 'tous organismes'} {self.debut:%Y-%m-%d %H:%M}"

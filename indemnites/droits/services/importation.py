@@ -7,6 +7,8 @@ persons and rights. Everything happens in one transaction: a refused file leaves
 """
 
 import csv
+import functools
+import hashlib
 import itertools
 import json
 import logging
@@ -26,10 +28,14 @@ from django.utils import timezone
 
 from indemnites.droits.domain import (
     COLONNES_PERSONNE,
+    CONTROLE_PATTERN,
     NIR_DEJA_ATTRIBUE,
+    REFERENCE_INCONNUE,
     SEXE_CONTRAIRE_AU_REGISTRE,
     Anomalie,
     LigneDroit,
+    LigneSuppression,
+    Organisme,
     champs_csv_lire,
     encodage_message,
     entete_anomalie,
@@ -40,7 +46,8 @@ from indemnites.droits.domain import (
     personne_ecarts,
     reference_en_double,
 )
-from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
+from indemnites.journal.services import action_enregistrer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,7 +91,11 @@ class Rapport:
     personnes_modifiees: int = 0
     droits_crees: int = 0
     droits_modifies: int = 0
+    droits_inchanges: int = 0
+    droits_supprimes: int = 0
     rejets_path: Path | None = None
+    suppressions_path: Path | None = None
+    simulation: bool = False
 
     @property
     def lignes_ecrites(self) -> int:
@@ -97,6 +108,39 @@ class ImportRefuse(Exception):
     def __init__(self, rapport: Rapport) -> None:
         super().__init__(f"{rapport.lignes_rejetees} ligne(s) invalide(s)")
         self.rapport = rapport
+
+
+class SuppressionsExcessives(Exception):
+    """A snapshot would remove more of the organisme's rights than allowed: nothing was written."""
+
+    def __init__(self, rapport: Rapport, *, organisme: str, existants: int, maximum: float) -> None:
+        super().__init__(
+            f"La photographie supprimerait {rapport.droits_supprimes} des {existants} droits de l'organisme "
+            f"{organisme} ({_pourcentage(rapport.droits_supprimes, existants)}), plus que le maximum de "
+            f"{maximum:g} % (--suppressions-max) : rien n'a été importé."
+        )
+        self.rapport = rapport
+
+
+def _pourcentage(nombre: int, total: int) -> str:
+    return f"{100 * nombre / total:.1f} %".replace(".", ",") if total else "0 %"
+
+
+@dataclass(frozen=True)
+class Demande:
+    """What to import and how. `organisme` is required for a snapshot (`complet`); with it, every line must
+    be a right of that organisme. `suppressions_max` is a percentage of the organisme's rights."""
+
+    path: Path
+    format: Format | None = None
+    skip_invalid: bool = False
+    rejects_path: Path | None = None
+    organisme: Organisme | None = None
+    complet: bool = False
+    simulation: bool = False
+    suppressions_max: float = 5.0
+    suppressions_path: Path | None = None
+    acteur: str = "inconnu"
 
 
 def format_deviner(path: Path) -> Format:
@@ -112,34 +156,133 @@ def rejets_path_defaut(path: Path, format: Format) -> Path:
     return path.with_suffix(f".rejets.{format}")
 
 
+def suppressions_path_defaut(path: Path) -> Path:
+    return path.with_suffix(".supprimees.csv")
+
+
 def droits_importer(
     *, path: Path, format: Format | None = None, skip_invalid: bool = False, rejects_path: Path | None = None
 ) -> Rapport:
-    """Upsert the file's persons and rights. Raises FichierInvalide, or ImportRefuse when a line is invalid
-    and `skip_invalid` is off; otherwise invalid lines go to the rejects file and the rest is written."""
-    format = format or format_deviner(path)
-    if not path.is_file():
-        raise FichierInvalide(f"Fichier introuvable : {path}")
-    destination = (rejects_path or rejets_path_defaut(path, format)) if skip_invalid else None
-    if destination and destination.resolve() == path.resolve():
-        raise FichierInvalide("Le fichier des rejets ne peut pas être le fichier importé.")
-    horodatage = timezone.now()
+    """An incremental import of every organisme's lines (see `droits_import_executer`)."""
+    return droits_import_executer(
+        demande=Demande(path=path, format=format, skip_invalid=skip_invalid, rejects_path=rejects_path)
+    )
+
+
+def droits_import_executer(*, demande: Demande) -> Rapport:
+    """Upsert the file's persons and rights (and, for a snapshot, remove the organisme's rights the file
+    leaves out). Raises FichierInvalide, ImportRefuse when a line is invalid and `skip_invalid` is off, or
+    SuppressionsExcessives; otherwise invalid lines go to the rejects file and the rest is written. Every
+    run but a simulation is recorded (ImportDroits and the administrative journal)."""
+    format = demande.format or format_deviner(demande.path)
+    if demande.complet and demande.organisme is None:
+        raise FichierInvalide("Une photographie complète (--complet) porte sur un organisme : --organisme.")
+    if not demande.path.is_file():
+        raise FichierInvalide(f"Fichier introuvable : {demande.path}")
+    ecrire_fichiers = not demande.simulation
+    rejets = (demande.rejects_path or rejets_path_defaut(demande.path, format)) if demande.skip_invalid else None
+    suppressions = (demande.suppressions_path or suppressions_path_defaut(demande.path)) if demande.complet else None
+    for sortie, nom in ((rejets, "des rejets"), (suppressions, "des droits supprimés")):
+        if sortie and ecrire_fichiers:
+            _sortie_verifier(sortie, source=demande.path, nom=nom)
+    demande = replace(
+        demande,
+        format=format,
+        rejects_path=rejets if ecrire_fichiers else None,
+        suppressions_path=suppressions if ecrire_fichiers else None,
+    )
+    debut = timezone.now()
+    empreinte = _empreinte(demande.path)
+    try:
+        rapport = _importer(demande, debut=debut, empreinte=empreinte)
+    except (ImportRefuse, SuppressionsExcessives) as refus:
+        if not demande.simulation:
+            with transaction.atomic():
+                _import_enregistrer(demande, refus.rapport, debut=debut, empreinte=empreinte, motif=str(refus))
+        raise
+    logger.info("droits importés", extra={"command": "droits_import", "count": rapport.lignes_ecrites})
+    return rapport
+
+
+def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
     with transaction.atomic(), connection.cursor() as cursor:
         _tables_creer(cursor)
         erreurs = _Erreurs(cursor)
-        lues = _fichier_charger(cursor, erreurs, path=path, format=format)
+        lues = _fichier_charger(cursor, erreurs, demande=demande)
         _controles_croises(erreurs)
-        _personnes_preparer(cursor, erreurs, horodatage=horodatage)
-        rapport = _rapport_erreurs(cursor, lues=lues)
-        if rapport.erreurs_total and not skip_invalid:
+        _suppressions_controler(erreurs, organisme=demande.organisme)
+        _personnes_preparer(cursor, erreurs, horodatage=debut)
+        rapport = replace(_rapport_erreurs(cursor, lues=lues), simulation=demande.simulation)
+        if rapport.erreurs_total and not demande.skip_invalid:
             raise ImportRefuse(rapport)
-        rapport = _ecrire(cursor, rapport=rapport, horodatage=horodatage)
-        if destination:
-            _rejets_ecrire(path=path, format=format, destination=destination)
-            rapport = replace(rapport, rejets_path=destination)
+        if demande.complet:
+            rapport = _photographie_controler(cursor, demande, rapport)
+        rapport = _ecrire(cursor, rapport=rapport, horodatage=debut)
+        rapport = _supprimer(cursor, demande, rapport)
+        if demande.rejects_path:
+            _rejets_ecrire(path=demande.path, format=Format(demande.format), destination=demande.rejects_path)
+            rapport = replace(rapport, rejets_path=demande.rejects_path)
         _tables_supprimer(cursor)
-    logger.info("droits importés", extra={"command": "droits_import", "count": rapport.lignes_ecrites})
+        if demande.simulation:
+            transaction.set_rollback(True)
+        else:
+            _import_enregistrer(demande, rapport, debut=debut, empreinte=empreinte)
     return rapport
+
+
+def _empreinte(path: Path) -> str:
+    with path.open("rb") as fichier:
+        return hashlib.file_digest(fichier, "sha256").hexdigest()
+
+
+def _sortie_verifier(destination: Path, *, source: Path, nom: str) -> None:
+    """An output file that cannot be written is said before anything is read, never as a traceback."""
+    if destination.resolve() == source.resolve():
+        raise FichierInvalide(f"Le fichier {nom} ne peut pas être le fichier importé.")
+    repertoire = destination.parent
+    if destination.is_dir() or not repertoire.is_dir() or not os.access(repertoire, os.W_OK | os.X_OK):
+        message = f"Le fichier {nom} ne peut pas être écrit : {destination} (répertoire absent ou protégé)."
+        raise FichierInvalide(message)
+    if destination.exists() and not os.access(destination, os.W_OK):
+        raise FichierInvalide(f"Le fichier {nom} ne peut pas être écrit : {destination} (accès refusé).")
+
+
+def _import_enregistrer(
+    demande: Demande, rapport: Rapport, *, debut: datetime, empreinte: str, motif: str = ""
+) -> None:
+    """The run's record and its administrative journal entry, in the caller's transaction: with the data
+    for a successful import ("no trace, no data"), alone for a refused one."""
+    resultat = ImportDroits.Resultat.REFUSE if motif else ImportDroits.Resultat.REUSSI
+    enregistrement = ImportDroits.objects.create(
+        organisme=demande.organisme.value if demande.organisme else "",
+        mode=ImportDroits.Mode.COMPLET if demande.complet else ImportDroits.Mode.INCREMENTAL,
+        debut=debut,
+        fin=timezone.now(),
+        fichier=demande.path.name[:255],
+        empreinte_fichier=empreinte,
+        lignes_lues=rapport.lignes_lues,
+        lignes_rejetees=rapport.lignes_rejetees,
+        droits_crees=rapport.droits_crees,
+        droits_modifies=rapport.droits_modifies,
+        droits_inchanges=rapport.droits_inchanges,
+        droits_supprimes=0 if motif else rapport.droits_supprimes,
+        personnes_creees=rapport.personnes_creees,
+        personnes_modifiees=rapport.personnes_modifiees,
+        resultat=resultat,
+        motif=motif[:300],
+        acteur=demande.acteur[:200],
+    )
+    details = {
+        "import": enregistrement.pk,
+        "mode": enregistrement.mode,
+        "organisme": enregistrement.organisme,
+        "sha256": empreinte,
+        "resultat": resultat.value,
+        "lignes_lues": rapport.lignes_lues,
+        "lignes_rejetees": rapport.lignes_rejetees,
+        "droits_supprimes": enregistrement.droits_supprimes,
+    }
+    action_enregistrer(acteur=demande.acteur, action="droits.import", objet=f"I{enregistrement.pk}", details=details)
 
 
 # Staging tables ----------------------------------------------------------------------------------------
@@ -148,11 +291,12 @@ _TABLES_SQL = (
     f"""CREATE TEMPORARY TABLE {LIGNES} (
         ligne integer PRIMARY KEY, valide boolean NOT NULL, rejete boolean NOT NULL, reference text, cle text,
         empreinte bigint, identifiant text, nir_hash text, nom_naissance text, prenom text, date_naissance date,
-        email text, sexe text, prestation text, organisme text, date_debut date, date_fin date)""",
+        email text, sexe text, prestation text, organisme text, date_debut date, date_fin date,
+        supprimer boolean NOT NULL)""",
     f"CREATE TEMPORARY TABLE {ERREURS} (ligne bigint NOT NULL, ordre bigint NOT NULL, "
     "colonne text NOT NULL, regle text NOT NULL, message text NOT NULL)",
 )
-_LIGNE_INSERT = f"INSERT INTO {LIGNES} VALUES ({', '.join(['%s'] * 17)})"
+_LIGNE_INSERT = f"INSERT INTO {LIGNES} VALUES ({', '.join(['%s'] * 18)})"
 _ERREUR_INSERT = f"INSERT INTO {ERREURS} VALUES (%s, %s, %s, %s, %s)"
 
 
@@ -240,8 +384,14 @@ def _csv_enregistrements(lecteur: Any) -> Iterator[tuple[int, list[str]]]:
 def _csv_suivant(lecteur: Any, debut: int) -> list[str] | None:
     try:
         return next(lecteur, None)
-    except csv.Error:
-        message = f"Ligne {debut} : CSV mal formé (guillemet mal placé ou jamais fermé, ou caractère nul)."
+    except csv.Error as erreur:
+        if "field larger than field limit" in str(erreur):
+            message = (
+                f"Ligne {debut} : valeur trop longue pour le lecteur CSV (plus de {csv.field_size_limit():,} "
+                "caractères), sans doute un guillemet jamais fermé. Rien n'a été importé."
+            ).replace(",", "\u202f", 1)
+        else:
+            message = f"Ligne {debut} : CSV mal formé (guillemet mal placé ou jamais fermé, ou caractère nul)."
         raise FichierInvalide(message) from None
 
 
@@ -254,14 +404,15 @@ def _valeurs(entete: list[str], brut: Brut) -> dict[str, str] | list[Anomalie]:
 # Loading into the staging table -------------------------------------------------------------------------
 
 
-def _fichier_charger(cursor: CursorWrapper, erreurs: _Erreurs, *, path: Path, format: Format) -> int:
+def _fichier_charger(cursor: CursorWrapper, erreurs: _Erreurs, *, demande: Demande) -> int:
     """Streams the file into the staging table; returns how many records were read."""
     hacher = nir_hacheur(settings.NIR_PEPPER)
+    lire = functools.partial(ligne_droit_lire, organisme_attendu=demande.organisme, suppressions=not demande.complet)
     lues = 0
-    with _fichier_ouvrir(path) as fichier:
-        entete, enregistrements = _enregistrements(fichier, format)
+    with _fichier_ouvrir(demande.path) as fichier:
+        entete, enregistrements = _enregistrements(fichier, Format(demande.format))
         for lot in _lots(enregistrements):
-            lignes, anomalies = _lot_lire(entete, lot, hacher)
+            lignes, anomalies = _lot_lire(entete, lot, hacher, lire)
             _lignes_inserer(cursor, lignes)
             erreurs.ajouter(anomalies)
             lues += len(lot)
@@ -286,15 +437,20 @@ def _lots(elements: Iterable[T]) -> Iterator[list[T]]:
 
 
 def _lot_lire(
-    entete: list[str], lot: list[tuple[int, Brut]], hacher: Callable[[str], str]
+    entete: list[str],
+    lot: list[tuple[int, Brut]],
+    hacher: Callable[[str], str],
+    lire: Callable[[dict[str, str]], LigneDroit | LigneSuppression | list[Anomalie]],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[int, Anomalie]]]:
     lignes: list[tuple[Any, ...]] = []
     anomalies: list[tuple[int, Anomalie]] = []
     for numero, brut in lot:
         valeurs = _valeurs(entete, brut)
-        resultat = valeurs if isinstance(valeurs, list) else ligne_droit_lire(valeurs)
+        resultat = valeurs if isinstance(valeurs, list) else lire(valeurs)
         if isinstance(resultat, LigneDroit):
             lignes.append(_ligne_valide(numero, resultat, hacher))
+        elif isinstance(resultat, LigneSuppression):
+            lignes.append((numero, True, False, resultat.reference, *[None] * 13, True))
         else:
             reference = valeurs.get("reference") if isinstance(valeurs, dict) else None
             lignes.append(_ligne_invalide(numero, reference))
@@ -318,12 +474,14 @@ def _ligne_valide(numero: int, ligne: LigneDroit, hacher: Callable[[str], str]) 
     # Within one run Python's hash is stable: lines of one person must agree on it (see _controles_croises).
     empreinte = hash(personne)
     droit = (ligne.prestation.value, ligne.organisme.value, ligne.date_debut, ligne.date_fin)
-    return (numero, True, False, ligne.reference, cle, empreinte, *personne, *droit)
+    return (numero, True, False, ligne.reference, cle, empreinte, *personne, *droit, False)
 
 
 def _ligne_invalide(numero: int, reference: str | None) -> tuple[Any, ...]:
-    # Kept so that a later line repeating its reference is still reported as a duplicate.
-    return (numero, False, False, (reference or "").strip() or None, *[None] * 13)
+    # Kept so that a later line repeating its reference is still reported as a duplicate (but not a
+    # reference with a control character: PostgreSQL refuses NUL even in a temporary table).
+    texte = (reference or "").strip() if isinstance(reference, str) else ""
+    return (numero, False, False, None if CONTROLE_PATTERN.search(texte) else texte or None, *[None] * 13, False)
 
 
 # Rules that span lines ------------------------------------------------------------------------------------
@@ -368,6 +526,18 @@ def _controles_croises(erreurs: _Erreurs) -> None:
     erreurs.ajouter((ligne, nir_autre_personne(premiere)) for ligne, premiere in _resultats(_NIRS_PARTAGES_SQL))
 
 
+# A removal line whose reference the registry does not hold (for the file's organisme, when it has one).
+_SUPPRESSIONS_INCONNUES_SQL = f"""
+SELECT s.ligne FROM {LIGNES} s WHERE s.valide AND s.supprimer
+AND NOT EXISTS (SELECT 1 FROM {DROITS} r WHERE r.reference = s.reference{{organisme}})"""
+
+
+def _suppressions_controler(erreurs: _Erreurs, *, organisme: Organisme | None) -> None:
+    sql = _SUPPRESSIONS_INCONNUES_SQL.format(organisme=" AND r.organisme = %s" if organisme else "")
+    params = [organisme.value] if organisme else []
+    erreurs.ajouter((ligne, REFERENCE_INCONNUE) for (ligne,) in _resultats(sql, params))
+
+
 def _personne(valeurs: list[Any]) -> dict[str, Any]:
     return dict(zip(COLONNES_PERSONNE, valeurs, strict=True))
 
@@ -386,7 +556,7 @@ _REJETS_MARQUER_SQL = f"UPDATE {LIGNES} SET rejete = true WHERE ligne IN (SELECT
 _PERSONNES_SQL = f"""
 CREATE TEMPORARY TABLE {PERSONNES} AS
 SELECT DISTINCT cle, identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe
-FROM {LIGNES} WHERE valide AND NOT rejete"""
+FROM {LIGNES} WHERE valide AND NOT rejete AND NOT supprimer"""
 # A person known only by NIR gets the identifiant a line gives with that NIR, if no one holds it yet.
 _IDENTIFIANTS_ATTRIBUER_SQL = f"""
 UPDATE {DEMANDEURS} SET identifiant = p.identifiant, updated_at = %s
@@ -484,7 +654,7 @@ _DROITS_ECRIRE_SQL = f"""
 INSERT INTO {DROITS} (demandeur_id, prestation, organisme, date_debut, date_fin, reference, created_at, updated_at)
 SELECT d.id, s.prestation, s.organisme, s.date_debut, s.date_fin, s.reference, %s, %s
 FROM {LIGNES} s JOIN {DEMANDEURS} d ON d.{{cle}} = s.{{cle}}
-WHERE s.valide AND NOT s.rejete AND s.identifiant IS {{nul}}
+WHERE s.valide AND NOT s.rejete AND NOT s.supprimer AND s.identifiant IS {{nul}}
 ON CONFLICT (reference) DO UPDATE SET demandeur_id = excluded.demandeur_id, prestation = excluded.prestation,
     organisme = excluded.organisme, date_debut = excluded.date_debut, date_fin = excluded.date_fin,
     updated_at = excluded.updated_at
@@ -504,12 +674,15 @@ def _ecrire(cursor: CursorWrapper, *, rapport: Rapport, horodatage: datetime) ->
         cursor.execute(_DROITS_ECRIRE_SQL.format(cle=cle, nul=nul), [instant, instant])
     personnes = _compter(cursor, DEMANDEURS, instant)
     droits = _compter(cursor, DROITS, instant)
+    cursor.execute(f"SELECT COUNT(*) FROM {LIGNES} WHERE valide AND NOT rejete AND NOT supprimer")
+    (droits_lus,) = cursor.fetchone()
     return replace(
         rapport,
         personnes_creees=personnes[0],
         personnes_modifiees=personnes[1],
         droits_crees=droits[0],
         droits_modifies=droits[1],
+        droits_inchanges=int(droits_lus) - droits[0] - droits[1],
     )
 
 
@@ -518,6 +691,54 @@ def _compter(cursor: CursorWrapper, table: str, instant: Any) -> tuple[int, int]
     cursor.execute(_COMPTER_SQL.format(table=table), [instant, instant, instant])
     creees, modifiees = cursor.fetchone()
     return int(creees), int(modifiees)
+
+
+# Removals: the lines that say so, and for a snapshot the organisme's rights the file leaves out ----------
+
+# Every reference of the file counts, even an invalid line's: a right whose line was refused is not removed.
+_ABSENTS_SQL = f"""
+FROM {DROITS} r WHERE r.organisme = %s
+AND NOT EXISTS (SELECT 1 FROM {LIGNES} s WHERE s.reference = r.reference)"""
+_SUPPRIMER_LIGNES_SQL = f"""
+DELETE FROM {DROITS} WHERE reference IN (SELECT reference FROM {LIGNES} WHERE supprimer AND NOT rejete)"""
+
+
+def _photographie_controler(cursor: CursorWrapper, demande: Demande, rapport: Rapport) -> Rapport:
+    """How many of the organisme's rights the snapshot removes; more than allowed refuses it all."""
+    organisme = Organisme(demande.organisme).value
+    cursor.execute(f"CREATE INDEX {LIGNES}_reference ON {LIGNES} (reference)")
+    cursor.execute(f"SELECT COUNT(*) FROM {DROITS} WHERE organisme = %s", [organisme])
+    (existants,) = cursor.fetchone()
+    cursor.execute(f"SELECT COUNT(*) {_ABSENTS_SQL}", [organisme])
+    (absents,) = cursor.fetchone()
+    rapport = replace(rapport, droits_supprimes=int(absents))
+    if absents > existants * demande.suppressions_max / 100:
+        raise SuppressionsExcessives(
+            rapport, organisme=organisme, existants=int(existants), maximum=demande.suppressions_max
+        )
+    return rapport
+
+
+def _supprimer(cursor: CursorWrapper, demande: Demande, rapport: Rapport) -> Rapport:
+    cursor.execute(_SUPPRIMER_LIGNES_SQL)
+    supprimes = max(cursor.rowcount, 0)
+    if demande.complet:
+        organisme = Organisme(demande.organisme).value
+        if demande.suppressions_path:
+            _suppressions_ecrire(demande.suppressions_path, organisme)
+            rapport = replace(rapport, suppressions_path=demande.suppressions_path)
+        cursor.execute(f"DELETE {_ABSENTS_SQL}", [organisme])
+        supprimes += max(cursor.rowcount, 0)
+    return replace(rapport, droits_supprimes=supprimes)
+
+
+def _suppressions_ecrire(destination: Path, organisme: str) -> None:
+    """The references removed by the snapshot (no personal data: references of the source only)."""
+    with _sortie_ouvrir(destination) as sortie:
+        writer = csv.writer(sortie)
+        writer.writerow(["reference", "prestation", "date_debut", "date_fin"])
+        colonnes = "r.reference, r.prestation, r.date_debut, r.date_fin"
+        writer.writerows(_resultats(f"SELECT {colonnes} {_ABSENTS_SQL}", [organisme]))
 
 
 # The rejects file: the refused lines as read, with their line number and errors -------------------------
