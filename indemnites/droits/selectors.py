@@ -2,12 +2,15 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
 
-from indemnites.droits.domain import Periode
-from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.domain import Periode, Source, fraicheur_raison, sources_evaluer
+from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,41 @@ def profil_lire(*, utilisateur_id: int) -> Profil | None:
         return None
     pseudonyme, prenom, nom, email, sexe = ligne
     return Profil(pseudonyme=str(pseudonyme), prenom=prenom, nom=nom, email=email, sexe=sexe)
+
+
+# Freshness: the end of each organisme's last successful import ---------------------------------------------
+
+
+def sources_mises_a_jour() -> dict[str, datetime]:
+    """Organisme → end instant of its last successful import (organismes never imported are absent)."""
+    lignes = (
+        ImportDroits.objects.filter(resultat=ImportDroits.Resultat.REUSSI)
+        .exclude(organisme="")
+        .values("organisme")
+        .annotate(fin=Max("fin"))
+        .values_list("organisme", "fin")
+    )
+    return dict(lignes)
+
+
+def donnees_date_mise_a_jour() -> datetime | None:
+    """The oldest of the sources' last updates: every answer's data is at least that fresh. None when
+    nothing was ever imported."""
+    return min(sources_mises_a_jour().values(), default=None)
+
+
+@dataclass(frozen=True)
+class Fraicheur:
+    sources: tuple[Source, ...]
+    raison: str  # empty when no source is stale
+
+    @property
+    def ok(self) -> bool:
+        return not self.raison
+
+
+def fraicheur_lire() -> Fraicheur:
+    """Each organisme's last update and whether it is older than DROITS_FRAICHEUR_MAX_HEURES."""
+    max_heures = settings.DROITS_FRAICHEUR_MAX_HEURES
+    sources = sources_evaluer(sources_mises_a_jour(), maintenant=timezone.now(), max_heures=max_heures)
+    return Fraicheur(sources=sources, raison=fraicheur_raison(sources, max_heures=max_heures))

@@ -697,7 +697,7 @@ def _compter(cursor: CursorWrapper, table: str, instant: Any) -> tuple[int, int]
 
 # Every reference of the file counts, even an invalid line's: a right whose line was refused is not removed.
 _ABSENTS_SQL = f"""
-FROM {DROITS} r WHERE r.organisme = %s
+FROM {DROITS} AS r WHERE r.organisme = %s
 AND NOT EXISTS (SELECT 1 FROM {LIGNES} s WHERE s.reference = r.reference)"""
 _SUPPRIMER_LIGNES_SQL = f"""
 DELETE FROM {DROITS} WHERE reference IN (SELECT reference FROM {LIGNES} WHERE supprimer AND NOT rejete)"""
