@@ -463,6 +463,12 @@ def nir_autre_personne(premiere: int) -> Anomalie:
 NIR_DEJA_ATTRIBUE = Anomalie(
     "nir", "nir-deja-attribue", "Ce NIR est déjà enregistré pour un autre demandeur d'emploi."
 )
+PERSONNE_DESIGNEE_DEUX_FOIS = Anomalie(
+    "",
+    "personne-designee-deux-fois",
+    "Le registre connaît sous cet identifiant et sous ce NIR une même personne, que le fichier décrit autrement "
+    "sur une autre ligne.",
+)
 SEXE_CONTRAIRE_AU_REGISTRE = Anomalie(
     "sexe", "sexe-incoherent", "Le sexe contredit celui que le registre tient du NIR de cette personne."
 )

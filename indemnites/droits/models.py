@@ -27,6 +27,8 @@ class DemandeurEmploi(TimestampedModel):
     )
     # The only reference to this person that leaves the registry (journal, logs).
     pseudonyme = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Created by the import that writes this generation: unseen by data calls until that import switches to it.
+    generation = models.BigIntegerField("génération d'apparition", default=0, editable=False)
 
     class Meta:
         verbose_name = "demandeur d'emploi"
@@ -48,10 +50,23 @@ class Droit(TimestampedModel):
     organisme = models.CharField(max_length=20, choices=[(o.value, o.value) for o in Organisme])
     date_debut = models.DateField("date de début")
     date_fin = models.DateField("date de fin", null=True, blank=True)
-    reference = models.CharField("référence dans le système source", max_length=64, unique=True)
+    reference = models.CharField("référence dans le système source", max_length=64)
+    # Versions: data calls see the rows of the current generation (see Generation), debut <= n < fin.
+    generation_debut = models.BigIntegerField("génération de début", default=0, editable=False)
+    generation_fin = models.BigIntegerField("génération de fin", null=True, blank=True, editable=False)
 
     class Meta:
+        indexes = [
+            # The versions an import replaced or removed, deleted once it has switched.
+            models.Index(
+                fields=["generation_fin"], condition=Q(generation_fin__isnull=False), name="droit_versions_finies"
+            )
+        ]
         constraints = [
+            # One latest version per reference; older ones live only while an import switches.
+            models.UniqueConstraint(
+                fields=["reference"], condition=Q(generation_fin__isnull=True), name="droit_reference_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=models.F("date_debut")),
                 name="droit_fin_apres_debut",
@@ -63,6 +78,21 @@ class Droit(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.prestation} {self.reference}"
+
+
+class Generation(models.Model):
+    """The registry's current generation (one row). An import writes the next one beside it in short
+    transactions, invisible to data calls, then switches this number in one short transaction: a call sees
+    the whole previous registry or the whole new one, and never waits for an import."""
+
+    numero = models.BigIntegerField("génération courante", default=0)
+
+    class Meta:
+        verbose_name = "génération du registre"
+        verbose_name_plural = "génération du registre"
+
+    def __str__(self) -> str:
+        return f"génération {self.numero}"
 
 
 class ImportDroits(models.Model):

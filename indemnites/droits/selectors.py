@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from indemnites.droits.domain import Periode, Source, fraicheur_raison, sources_evaluer
-from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
+from indemnites.droits.models import DemandeurEmploi, Droit, Generation, ImportDroits
 
 
 @dataclass(frozen=True)
@@ -30,12 +30,21 @@ class Dossier:
     periodes: tuple[Periode, ...]
 
 
+# What a data call sees: the current generation's persons (`d`) and rights (`r`), never those an import is
+# writing beside them (models.Generation). The number is read once per statement, in the statement's own
+# snapshot; a registry without its row (a flushed test database) is generation 0.
+GENERATION_SQL = f"COALESCE((SELECT numero FROM {Generation._meta.db_table} WHERE id = 1), 0)"
+PERSONNE_VISIBLE_SQL = f"d.generation <= {GENERATION_SQL}"
+DROIT_VISIBLE_SQL = (
+    f"r.generation_debut <= {GENERATION_SQL} AND (r.generation_fin IS NULL OR r.generation_fin > {GENERATION_SQL})"
+)
+
 # Hand-written for the same reason as oauth.selectors: this runs on every API call.
 _DOSSIER_SQL = f"""
 SELECT d.pseudonyme, r.prestation, r.date_debut, r.date_fin
 FROM {DemandeurEmploi._meta.db_table} d
-LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id
-WHERE {{condition}}
+LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id AND {DROIT_VISIBLE_SQL}
+WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
 """
 
 
