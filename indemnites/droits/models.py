@@ -28,7 +28,7 @@ class DemandeurEmploi(TimestampedModel):
     # The only reference to this person that leaves the registry (journal, logs).
     pseudonyme = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Created by the import that writes this generation: unseen by data calls until that import switches to it.
-    generation = models.BigIntegerField("génération d'apparition", default=0, editable=False)
+    generation = models.BigIntegerField("génération d'apparition", default=0, db_default=0, editable=False)
 
     class Meta:
         verbose_name = "demandeur d'emploi"
@@ -52,7 +52,7 @@ class Droit(TimestampedModel):
     date_fin = models.DateField("date de fin", null=True, blank=True)
     reference = models.CharField("référence dans le système source", max_length=64)
     # Versions: data calls see the rows of the current generation (see Generation), debut <= n < fin.
-    generation_debut = models.BigIntegerField("génération de début", default=0, editable=False)
+    generation_debut = models.BigIntegerField("génération de début", default=0, db_default=0, editable=False)
     generation_fin = models.BigIntegerField("génération de fin", null=True, blank=True, editable=False)
 
     class Meta:
