@@ -600,14 +600,18 @@ def test_an_empty_json_lines_file_imports_nothing(tmp_path):
 @pytest.mark.parametrize(("langage", "extension"), [("csv", "csv"), ("json", "jsonl")])
 def test_the_documented_examples_import(tmp_path, langage, extension):
     documentation = (Path(settings.BASE_DIR) / "docs" / "import.md").read_text(encoding="utf-8")
-    exemple = documentation.split(f"```{langage}\n", 1)[1].split("```", 1)[0]
+    exemples = [bloc.split("```", 1)[0] for bloc in documentation.split(f"```{langage}\n")[1:]]
     path = tmp_path / f"exemple.{extension}"
-    path.write_text(exemple, encoding="utf-8")
+    path.write_text(next(exemple for exemple in exemples if "supprimer" not in exemple), encoding="utf-8")
 
     sortie = importer(path)
 
     assert "Personnes créées : 2, modifiées : 0." in sortie
     assert Droit.objects.filter(reference="CAF-75-889120", demandeur__identifiant=None).exists()
+    for suppression in (exemple for exemple in exemples if "supprimer" in exemple):
+        path.write_text(suppression, encoding="utf-8")
+        assert "supprimés : 1." in importer(path)
+        assert not Droit.objects.filter(reference="FT-2022-004512").exists()
 
 
 def test_skip_invalid_rejects_the_lines_of_a_nir_registered_for_someone_else(demandeur, tmp_path):

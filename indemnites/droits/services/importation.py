@@ -65,6 +65,7 @@ LIGNES = "droits_import_lignes"
 ERREURS = "droits_import_erreurs"
 PERSONNES = "droits_import_personnes"
 CHANGEMENTS = "droits_import_changements"
+CORRECTIONS = "droits_import_corrections"
 
 
 class Format(StrEnum):
@@ -373,7 +374,7 @@ def _tables_creer(cursor: CursorWrapper) -> None:
 
 
 def _tables_supprimer(cursor: CursorWrapper) -> None:
-    for table in (LIGNES, ERREURS, PERSONNES, CHANGEMENTS):
+    for table in (LIGNES, ERREURS, PERSONNES, CHANGEMENTS, CORRECTIONS):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -769,10 +770,12 @@ def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
     droits_lus = int(cursor.fetchone()[0])
     cursor.execute(f"SELECT COUNT(*) FROM {PERSONNES} WHERE nouvelle")
     personnes_nouvelles = int(cursor.fetchone()[0])
+    # Listed now, so that the switch's transaction touches these persons only.
     cursor.execute(
-        f"SELECT COUNT(*) FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.id = p.demandeur_id "
-        f"WHERE NOT p.nouvelle AND ({_personnes_changees('d')})"
+        f"CREATE TEMPORARY TABLE {CORRECTIONS} AS SELECT p.* FROM {PERSONNES} p "
+        f"JOIN {DEMANDEURS} d ON d.id = p.demandeur_id WHERE NOT p.nouvelle AND ({_personnes_changees('d')})"
     )
+    cursor.execute(f"SELECT COUNT(*) FROM {CORRECTIONS}")
     personnes_changees = int(cursor.fetchone()[0])
     crees, modifies = nombres.get("c", 0), nombres.get("m", 0)
     return replace(
@@ -857,8 +860,8 @@ UPDATE {DEMANDEURS} SET nom_naissance = p.nom_naissance, prenom = p.prenom, date
     email = p.email, sexe = CASE WHEN p.sexe = '' THEN {DEMANDEURS}.sexe ELSE p.sexe END,
     identifiant = COALESCE({DEMANDEURS}.identifiant, p.identifiant),
     nir_hash = COALESCE(p.nir_hash, {DEMANDEURS}.nir_hash), updated_at = %s
-FROM {PERSONNES} p
-WHERE {DEMANDEURS}.id = p.demandeur_id AND NOT p.nouvelle AND ({_personnes_changees(DEMANDEURS)})"""
+FROM {CORRECTIONS} p
+WHERE {DEMANDEURS}.id = p.demandeur_id AND ({_personnes_changees(DEMANDEURS)})"""
 
 
 def _personnes_corriger(cursor: CursorWrapper, *, horodatage: datetime) -> None:
