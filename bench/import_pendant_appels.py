@@ -195,7 +195,7 @@ def main() -> int:
     manage(env, "shell", "-c", QUOTAS)
     print(f"Fichier : {path} ; base neuve ; charge : {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     arguments = ["-c", "python:indemnites.exploitation.gunicorn", "indemnites.config.wsgi", "--workers", "2"]
-    serveur = Serveur(arguments, env, BENCH_DIR / "import-appels-gunicorn.log")
+    serveur = Serveur(arguments, env, BENCH_DIR / f"import-appels-gunicorn-{os.getpid()}.log")
     try:
         serveur.wait_ready()
         token = jeton(serveur.base)

@@ -8,6 +8,7 @@ as the registry's next generation and switched to at once (generations.py): data
 from the whole previous state, then from the whole new one.
 """
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -234,7 +235,9 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
             generations.basculer(generation)
             _import_enregistrer(demande, rapport, debut=debut, empreinte=empreinte)
     except BaseException:
-        generations.reprendre(courante)  # what no one saw goes; the next import would do it otherwise
+        # What no one saw goes now; if the database cannot say so (it is what failed), the next import will.
+        with contextlib.suppress(Exception):
+            generations.reprendre(courante)
         raise
     generations.versions_retirer(generation)
     return rapport
@@ -818,11 +821,13 @@ INSERT INTO {DEMANDEURS} (identifiant, nir_hash, nom_naissance, prenom, date_nai
                           created_at, updated_at, generation)
 SELECT identifiant, nir_hash, nom_naissance, prenom, date_naissance, email, sexe, {{pseudonyme}}, %s, %s, %s
 FROM {PERSONNES} WHERE nouvelle AND rang > %s AND rang <= %s ORDER BY rang"""
-_PERSONNES_IDENTIFIER_SQL = f"""
-UPDATE {PERSONNES} SET demandeur_id = (SELECT d.id FROM {DEMANDEURS} d
-    WHERE ({PERSONNES}.identifiant IS NOT NULL AND d.identifiant = {PERSONNES}.identifiant)
-       OR ({PERSONNES}.identifiant IS NULL AND d.nir_hash = {PERSONNES}.nir_hash))
-WHERE nouvelle"""
+# New persons' ids, by the key each was inserted with (one equality each: an index search per person).
+_PERSONNES_IDENTIFIER_SQL = tuple(
+    f"""UPDATE {PERSONNES} SET demandeur_id =
+        (SELECT d.id FROM {DEMANDEURS} d WHERE d.{cle} = {PERSONNES}.{cle})
+    WHERE nouvelle AND identifiant IS {nul}"""
+    for cle, nul in (("identifiant", "NOT NULL"), ("nir_hash", "NULL"))
+)
 _VERSIONS_FINIR_SQL = f"""
 UPDATE {DROITS} SET generation_fin = %s
 WHERE id IN (SELECT ancien_id FROM {CHANGEMENTS} WHERE rang > %s AND rang <= %s AND ancien_id IS NOT NULL)"""
@@ -844,7 +849,8 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
     sql = _PERSONNES_INSERER_SQL.format(pseudonyme=_PSEUDONYME_SQL[connection.vendor])
     generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes)
     with connection.cursor() as cursor:
-        cursor.execute(_PERSONNES_IDENTIFIER_SQL)
+        for sql in _PERSONNES_IDENTIFIER_SQL:
+            cursor.execute(sql)
         changements = _nombre(cursor)
     # Each range ends its old versions, then writes the new ones, in one transaction: one latest version
     # per reference at any time, as the unique index wants.
