@@ -168,15 +168,6 @@ def suppressions_path_defaut(path: Path) -> Path:
     return path.with_suffix(".supprimees.csv")
 
 
-def droits_importer(
-    *, path: Path, format: Format | None = None, skip_invalid: bool = False, rejects_path: Path | None = None
-) -> Rapport:
-    """An incremental import of every organisme's lines (see `droits_import_executer`)."""
-    return droits_import_executer(
-        demande=Demande(path=path, format=format, skip_invalid=skip_invalid, rejects_path=rejects_path)
-    )
-
-
 def droits_import_executer(*, demande: Demande) -> Rapport:
     """Upsert the file's persons and rights (and, for a snapshot, remove the organisme's rights the file
     leaves out). Raises FichierInvalide, ImportRefuse when a line is invalid and `skip_invalid` is off, or
