@@ -7,7 +7,9 @@
    in another process, sends data calls at a constant rate (50 per second by default) about persons of the
    file and about a demo persona. Reports the import's duration and peak RSS, and the calls' latencies
    (from their due time: a call the server keeps waiting counts all its wait), p50, p99, max, and every
-   answer other than 200/404.
+   answer other than 200/404. Also the time each call spent in the server (gunicorn's access log: what the
+   import can make a call wait, without the queue of a machine too busy to serve the offered rate), and the
+   same figures for --temoin seconds of calls before the import (the machine's own noise).
 4. With --again, does it once more on the populated registry (the same file: nothing changes).
 
     .venv/bin/python bench/import_pendant_appels.py                         # 1,000,000 rights, SQLite
@@ -142,12 +144,46 @@ def centile(valeurs: list[float], p: float) -> float:
     return ordonnees[min(len(ordonnees) - 1, int(len(ordonnees) * p / 100))] if ordonnees else float("nan")
 
 
+def durees_serveur(journal: Path, depuis: int) -> list[float]:
+    """The data calls' time in the server (ms), from gunicorn's log written after byte `depuis`."""
+    durees = []
+    with journal.open("rb") as fichier:
+        fichier.seek(depuis)
+        for ligne in fichier:
+            try:
+                entree = json.loads(ligne)
+            except ValueError:
+                continue
+            if entree.get("message") == "requete" and "indemnisation" in str(entree.get("route")):
+                durees.append(float(entree["duration_ms"]))
+    return durees
+
+
+def resume(latences: list[float], serveur: list[float]) -> str:
+    return (
+        f"{len(latences)} appels : p50 {centile(latences, 50):.1f} ms, p99 {centile(latences, 99):.1f} ms, "
+        f"max {max(latences, default=float('nan')):.1f} ms ; dans le serveur : p99 {centile(serveur, 99):.1f} ms, "
+        f"max {max(serveur, default=float('nan')):.1f} ms"
+    )
+
+
+def temoin(serveur: Serveur, token: str, args: argparse.Namespace, journal: Path) -> None:
+    """Calls without an import: what the machine itself adds."""
+    fini = threading.Event()
+    threading.Timer(args.temoin, fini.set).start()
+    debut = journal.stat().st_size
+    latences, _ = asyncio.run(appels_pendant(serveur.port, token, args.rate, max(1, args.rows // 2), fini))
+    chiffres = resume(latences, durees_serveur(journal, debut))
+    print(f"Témoin sans import ({args.temoin:g} s à {args.rate:g}/s) : {chiffres}")
+
+
 def mesurer(
-    titre: str, path: Path, env: dict[str, str], serveur: Serveur, token: str, args: argparse.Namespace
+    titre: str, path: Path, env: dict[str, str], port: int, token: str, args: argparse.Namespace, journal: Path
 ) -> bool:
     debit = args.rate
     resultat: list[Import] = []
     fini = threading.Event()
+    debut = journal.stat().st_size
 
     def import_puis_fin() -> None:
         try:
@@ -158,15 +194,14 @@ def mesurer(
 
     fil = threading.Thread(target=import_puis_fin)
     fil.start()
-    latences, statuts = asyncio.run(appels_pendant(serveur.port, token, debit, max(1, args.rows // 2), fini))
+    latences, statuts = asyncio.run(appels_pendant(port, token, debit, max(1, args.rows // 2), fini))
     fil.join()
     mesure = resultat[0]
     autres = {statut: n for statut, n in statuts.items() if statut not in {"200", "404"}}
     verdict = "OK" if not autres and max(latences) < 1000 else "HORS OBJECTIF"
     print(
         f"{titre} : import {mesure.secondes:.1f} s, pic RSS {mesure.rss_mo:.0f} Mo, code {mesure.code} ; "
-        f"{len(latences)} appels à {debit:g}/s : p50 {centile(latences, 50):.1f} ms, "
-        f"p99 {centile(latences, 99):.1f} ms, max {max(latences):.1f} ms ; "
+        f"à {debit:g}/s, {resume(latences, durees_serveur(journal, debut))} ; "
         f"statuts {dict(sorted(statuts.items()))} -> {verdict}"
     )
     print("  " + mesure.sortie.strip().replace("\n", "\n  "))
@@ -183,6 +218,7 @@ def main() -> int:
     )
     parser.add_argument("--rate", type=float, default=50.0, help="appels par seconde pendant l'import")
     parser.add_argument("--again", action="store_true", help="puis réimporte le même fichier, registre rempli")
+    parser.add_argument("--temoin", type=float, default=15.0, help="secondes d'appels sans import, d'abord")
     args = parser.parse_args()
 
     path = fichier_generer(args.rows)
@@ -195,13 +231,16 @@ def main() -> int:
     manage(env, "shell", "-c", QUOTAS)
     print(f"Fichier : {path} ; base neuve ; charge : {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     arguments = ["-c", "python:indemnites.exploitation.gunicorn", "indemnites.config.wsgi", "--workers", "2"]
-    serveur = Serveur(arguments, env, BENCH_DIR / f"import-appels-gunicorn-{os.getpid()}.log")
+    journal = BENCH_DIR / f"import-appels-gunicorn-{os.getpid()}.log"
+    serveur = Serveur(arguments, env, journal)
     try:
         serveur.wait_ready()
         token = jeton(serveur.base)
-        ok = mesurer("Premier import", path, env, serveur, token, args)
+        if args.temoin > 0:
+            temoin(serveur, token, args, journal)
+        ok = mesurer("Premier import", path, env, serveur.port, token, args, journal)
         if args.again:
-            ok = mesurer("Même fichier réimporté", path, env, serveur, token, args) and ok
+            ok = mesurer("Même fichier réimporté", path, env, serveur.port, token, args, journal) and ok
     finally:
         serveur.stop()
     return 0 if ok else 1
