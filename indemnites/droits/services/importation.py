@@ -666,6 +666,7 @@ def _personnes_preparer(cursor: CursorWrapper, erreurs: _Erreurs) -> None:
     cursor.execute(_PERSONNES_SQL)
     cursor.execute(f"CREATE INDEX {PERSONNES}_cle ON {PERSONNES} (cle)")
     cursor.execute(f"CREATE INDEX {PERSONNES}_demandeur ON {PERSONNES} (demandeur_id)")
+    _analyser(cursor, PERSONNES)
     for sql in _RAPPROCHER_SQL:
         cursor.execute(sql)
     for cles, anomalie in _CONFLITS_REGISTRE:
@@ -676,6 +677,13 @@ def _personnes_preparer(cursor: CursorWrapper, erreurs: _Erreurs) -> None:
             _rejets_marquer(cursor, erreurs)
             cursor.execute(f"DELETE FROM {PERSONNES} WHERE cle IN ({cles})")
     cursor.execute(f"UPDATE {PERSONNES} SET nouvelle = true WHERE demandeur_id IS NULL")
+
+
+def _analyser(cursor: CursorWrapper, table: str) -> None:
+    """PostgreSQL never analyses temporary tables by itself: without statistics, it may join a batch of
+    5,000 rows by reading a whole table of a million."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _rejets_marquer(cursor: CursorWrapper, erreurs: _Erreurs) -> None:
@@ -709,14 +717,15 @@ _CHANGEMENTS_SQL = f"""
 CREATE TEMPORARY TABLE {CHANGEMENTS} AS
 SELECT ROW_NUMBER() OVER (ORDER BY s.ligne) AS rang, s.reference, s.cle, s.prestation, s.organisme,
        s.date_debut, s.date_fin, r.id AS ancien_id, r.created_at AS ancien_cree,
-       CASE WHEN r.id IS NULL THEN 'c' ELSE 'm' END AS nature, false AS absent
+       CASE WHEN r.id IS NULL THEN 'c' ELSE 'm' END AS nature, false AS absent,
+       CAST(NULL AS bigint) AS demandeur_id
 FROM {LIGNES} s JOIN {PERSONNES} p ON p.cle = s.cle
 LEFT JOIN {DROITS} r ON r.reference = s.reference AND r.generation_fin IS NULL
 WHERE s.valide AND NOT s.rejete AND NOT s.supprimer AND (r.id IS NULL OR {_DROIT_DIFFERENT})"""
 _SUPPRESSIONS_SQL = f"""
 INSERT INTO {CHANGEMENTS}
 SELECT %s + ROW_NUMBER() OVER (ORDER BY r.reference), r.reference, NULL, r.prestation, r.organisme,
-       r.date_debut, r.date_fin, r.id, r.created_at, 's', {{absent}}
+       r.date_debut, r.date_fin, r.id, r.created_at, 's', {{absent}}, NULL
 FROM {DROITS} r WHERE r.generation_fin IS NULL AND {{condition}}"""
 _SUPPRIMER_LIGNES = f"r.reference IN (SELECT reference FROM {LIGNES} WHERE supprimer AND valide AND NOT rejete)"
 # Every reference of the file counts, even an invalid line's: a right whose line was refused is not removed.
@@ -740,12 +749,14 @@ def _changements_preparer(cursor: CursorWrapper, demande: Demande, rapport: Rapp
     """Lists what the import changes and counts it; a snapshot removing too much is refused here."""
     if demande.complet:
         cursor.execute(f"CREATE INDEX {LIGNES}_reference ON {LIGNES} (reference)")
+    _analyser(cursor, LIGNES)
     cursor.execute(_CHANGEMENTS_SQL)
     cursor.execute(_SUPPRESSIONS_SQL.format(absent="false", condition=_SUPPRIMER_LIGNES), [_nombre(cursor)])
     if demande.complet:
         organisme = Organisme(demande.organisme).value
         cursor.execute(_SUPPRESSIONS_SQL.format(absent="true", condition=_ABSENTS), [_nombre(cursor), organisme])
     cursor.execute(f"CREATE INDEX {CHANGEMENTS}_rang ON {CHANGEMENTS} (rang)")
+    _analyser(cursor, CHANGEMENTS)
     rapport = _changements_compter(cursor, rapport)
     if demande.complet:
         _photographie_controler(cursor, demande, rapport)
@@ -819,15 +830,17 @@ _PERSONNES_IDENTIFIER_SQL = tuple(
     WHERE nouvelle AND identifiant IS {nul}"""
     for cle, nul in (("identifiant", "NOT NULL"), ("nir_hash", "NULL"))
 )
+_DEMANDEURS_REPORTER_SQL = f"""
+UPDATE {CHANGEMENTS} SET demandeur_id = p.demandeur_id FROM {PERSONNES} p WHERE p.cle = {CHANGEMENTS}.cle"""
 _VERSIONS_FINIR_SQL = f"""
 UPDATE {DROITS} SET generation_fin = %s
 WHERE id IN (SELECT ancien_id FROM {CHANGEMENTS} WHERE rang > %s AND rang <= %s AND ancien_id IS NOT NULL)"""
 _VERSIONS_ECRIRE_SQL = f"""
 INSERT INTO {DROITS} (demandeur_id, prestation, organisme, date_debut, date_fin, reference, created_at, updated_at,
                       generation_debut, generation_fin)
-SELECT p.demandeur_id, c.prestation, c.organisme, c.date_debut, c.date_fin, c.reference,
+SELECT c.demandeur_id, c.prestation, c.organisme, c.date_debut, c.date_fin, c.reference,
        COALESCE(c.ancien_cree, %s), %s, %s, NULL
-FROM {CHANGEMENTS} c JOIN {PERSONNES} p ON p.cle = c.cle
+FROM {CHANGEMENTS} c
 WHERE c.nature <> 's' AND c.rang > %s AND c.rang <= %s"""
 
 
@@ -842,6 +855,9 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
     with connection.cursor() as cursor:
         for sql in _PERSONNES_IDENTIFIER_SQL:
             cursor.execute(sql)
+        # Each new version's person, set once for all: the batches below then read one table by rank.
+        cursor.execute(_DEMANDEURS_REPORTER_SQL)
+        _analyser(cursor, CHANGEMENTS)
         changements = _nombre(cursor)
     # Each range ends its old versions, then writes the new ones, in one transaction: one latest version
     # per reference at any time, as the unique index wants.
