@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
 
 
 class DroitInline(admin.TabularInline):
@@ -25,3 +26,34 @@ class DroitAdmin(admin.ModelAdmin):
     list_filter = ("prestation", "organisme")
     search_fields = ("reference",)
     raw_id_fields = ("demandeur",)
+
+
+@admin.register(ImportDroits)
+class ImportDroitsAdmin(admin.ModelAdmin):
+    """Read only: an import's record is what it did, written by `droits_import`."""
+
+    list_display = (
+        "debut",
+        "fin",
+        "organisme",
+        "mode",
+        "resultat",
+        "lignes_lues",
+        "lignes_rejetees",
+        "droits_crees",
+        "droits_modifies",
+        "droits_inchanges",
+        "droits_supprimes",
+        "acteur",
+    )
+    list_filter = ("organisme", "mode", "resultat")
+    date_hierarchy = "debut"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, TypeVar
 
@@ -157,9 +157,10 @@ COLONNES_IMPORT = (
     "reference",
     "sexe",
     "lieu_naissance",
+    "action",
 )
 # Columns a CSV header may leave out: files written before they existed stay valid.
-COLONNES_FACULTATIVES = ("sexe", "lieu_naissance")
+COLONNES_FACULTATIVES = ("sexe", "lieu_naissance", "action")
 COLONNES_OBLIGATOIRES = (
     "nom_naissance",
     "prenom",
@@ -200,6 +201,10 @@ NOM_DE_COLONNE_PATTERN = re.compile(r"^[a-z_]{1,40}$")
 PRESTATIONS = {prestation.value: prestation for prestation in Prestation}
 ORGANISMES = {organisme.value: organisme for organisme in Organisme}
 SEXES = {sexe.value: sexe for sexe in Sexe}
+# NUL and the other control characters (C0, DEL, C1): PostgreSQL refuses NUL in text, SQLite would keep it,
+# and none belongs in a name, an address or a reference.
+CONTROLE_PATTERN = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+ACTION_SUPPRIMER = "supprimer"
 
 Code = TypeVar("Code", Prestation, Organisme)
 
@@ -229,6 +234,13 @@ class LigneDroit:
     reference: str
     sexe: Sexe | None = None  # given by the file, or read from the NIR
     lieu_naissance: str = ""  # COG code; empty when the file does not say (FranceConnect matching uses it)
+
+
+@dataclass(frozen=True, slots=True)
+class LigneSuppression:
+    """A valid `action=supprimer` line: the right with this reference leaves the registry."""
+
+    reference: str
 
 
 def nom_affichable(colonne: str, rang: int) -> str:
@@ -289,9 +301,20 @@ def objet_json_lire(texte: str) -> dict[str, str] | list[Anomalie]:
     return inconnues + mal_typees or {cle: valeur or "" for cle, valeur in objet.items()}
 
 
-def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
-    """Raw strings become a right, or the list of every rule the line breaks."""
+def ligne_droit_lire(
+    valeurs: Mapping[str, str], *, organisme_attendu: Organisme | None = None, suppressions: bool = True
+) -> LigneDroit | LigneSuppression | list[Anomalie]:
+    """Raw strings become a right (or a removal), or the list of every rule the line breaks. With
+    `organisme_attendu`, a right of another organisme is refused; without `suppressions` (a snapshot, where
+    an absent right is a removed one), so is a removal line."""
     texte = {colonne: (valeurs.get(colonne) or "").strip() for colonne in COLONNES_IMPORT}
+    if controles := controle_anomalies(texte):
+        return controles
+    action = texte["action"].lower()
+    if action == ACTION_SUPPRIMER:
+        return _suppression_lire(texte, suppressions)
+    if action:
+        return [Anomalie("action", "action-inconnue", f"Valeur inconnue : attendu vide ou {ACTION_SUPPRIMER}.")]
     anomalies = _presence_anomalies(texte) + _texte_anomalies(texte)
     nir = _nir_lire(texte["nir"], anomalies)
     naissance = _date_lire(texte, "date_naissance", anomalies)
@@ -301,6 +324,8 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
     organisme = _code_lire(texte, "organisme", ORGANISMES, "organisme-inconnu", anomalies)
     if prestation and organisme and organisme not in ORGANISMES_PAR_PRESTATION[prestation]:
         anomalies.append(_organisme_incompatible(prestation, organisme))
+    if organisme and organisme_attendu and organisme != organisme_attendu:
+        anomalies.append(organisme_autre(organisme_attendu))
     if debut and fin and fin < debut:
         anomalies.append(Anomalie("date_fin", "fin-avant-debut", "La date de fin précède la date de début."))
     sexe = _sexe_lire(texte["sexe"], nir, anomalies)
@@ -325,6 +350,36 @@ def ligne_droit_lire(valeurs: Mapping[str, str]) -> LigneDroit | list[Anomalie]:
         sexe=sexe,
         lieu_naissance=lieu,
     )
+
+
+def controle_anomalies(valeurs: Mapping[str, object]) -> list[Anomalie]:
+    """Every value holding NUL or another control character (spaces and tabulations around a value are
+    ignored before)."""
+    return [
+        Anomalie(colonne, "caractere-de-controle", CONTROLE_MESSAGE)
+        for colonne, valeur in valeurs.items()
+        if isinstance(valeur, str) and CONTROLE_PATTERN.search(valeur)
+    ]
+
+
+CONTROLE_MESSAGE = "Caractère de contrôle interdit (caractère nul, tabulation, retour à la ligne…)."
+
+
+def _suppression_lire(texte: Mapping[str, str], suppressions: bool) -> LigneSuppression | list[Anomalie]:
+    """A removal needs its reference only; the other values are not read."""
+    if not suppressions:
+        message = "Une photographie complète ne supprime pas par ligne : un droit absent du fichier est supprimé."
+        return [Anomalie("action", "action-en-mode-complet", message)]
+    reference = texte["reference"]
+    if not reference:
+        return [Anomalie("reference", "valeur-manquante", "Valeur obligatoire manquante.")]
+    if len(reference) > LONGUEURS_MAX["reference"]:
+        return [Anomalie("reference", "valeur-trop-longue", f"{LONGUEURS_MAX['reference']} caractères au plus.")]
+    return LigneSuppression(reference)
+
+
+def organisme_autre(attendu: Organisme) -> Anomalie:
+    return Anomalie("organisme", "organisme-autre", f"Le fichier ne porte que les droits de l'organisme {attendu}.")
 
 
 def _presence_anomalies(texte: Mapping[str, str]) -> list[Anomalie]:
@@ -427,10 +482,55 @@ def nir_autre_personne(premiere: int) -> Anomalie:
 NIR_DEJA_ATTRIBUE = Anomalie(
     "nir", "nir-deja-attribue", "Ce NIR est déjà enregistré pour un autre demandeur d'emploi."
 )
+PERSONNE_DESIGNEE_DEUX_FOIS = Anomalie(
+    "",
+    "personne-designee-deux-fois",
+    "Le registre connaît sous cet identifiant et sous ce NIR une même personne, que le fichier décrit autrement "
+    "sur une autre ligne.",
+)
 SEXE_CONTRAIRE_AU_REGISTRE = Anomalie(
     "sexe", "sexe-incoherent", "Le sexe contredit celui que le registre tient du NIR de cette personne."
 )
 
 
+REFERENCE_INCONNUE = Anomalie(
+    "reference", "reference-inconnue", "Aucun droit de cette référence (et de cet organisme) dans le registre."
+)
+
+
 def encodage_message(ligne: int) -> str:
     return f"Ligne {ligne} : le fichier n'est pas encodé en UTF-8. Rien n'a été importé."
+
+
+# Freshness: how old each source's data is, and whether that is too old.
+
+
+@dataclass(frozen=True)
+class Source:
+    """One organisme's data: the end of its last successful import (None: never imported)."""
+
+    organisme: str
+    mise_a_jour: datetime | None
+    age_secondes: float | None
+    perimee: bool
+
+
+def sources_evaluer(
+    mises_a_jour: Mapping[str, datetime], *, maintenant: datetime, max_heures: float
+) -> tuple[Source, ...]:
+    """Every organisme, in the enumeration's order. A source never imported is not called stale: the
+    registry may hold only demonstration data, and no import is late before the first one."""
+    sources = []
+    for organisme in Organisme:
+        instant = mises_a_jour.get(organisme.value)
+        age = (maintenant - instant).total_seconds() if instant else None
+        sources.append(Source(organisme.value, instant, age, age is not None and age > max_heures * 3600))
+    return tuple(sources)
+
+
+def fraicheur_raison(sources: Iterable[Source], *, max_heures: float) -> str:
+    """Why the data is stale, in French, or an empty text when it is not."""
+    perimees = [source.organisme for source in sources if source.perimee]
+    if not perimees:
+        return ""
+    return f"données de plus de {max_heures:g} h : {', '.join(perimees)}"

@@ -4,10 +4,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
 
-from indemnites.droits.domain import Periode
-from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.domain import Periode, Source, fraicheur_raison, sources_evaluer
+from indemnites.droits.models import DemandeurEmploi, Droit, Generation, ImportDroits
 
 
 @dataclass(frozen=True)
@@ -27,12 +30,21 @@ class Dossier:
     periodes: tuple[Periode, ...]
 
 
+# What a data call sees: the current generation's persons (`d`) and rights (`r`), never those an import is
+# writing beside them (models.Generation). The number is read once per statement, in the statement's own
+# snapshot; a registry without its row (a flushed test database) is generation 0.
+GENERATION_SQL = f"COALESCE((SELECT numero FROM {Generation._meta.db_table} WHERE id = 1), 0)"
+PERSONNE_VISIBLE_SQL = f"d.generation <= {GENERATION_SQL}"
+DROIT_VISIBLE_SQL = (
+    f"r.generation_debut <= {GENERATION_SQL} AND (r.generation_fin IS NULL OR r.generation_fin > {GENERATION_SQL})"
+)
+
 # Hand-written for the same reason as oauth.selectors: this runs on every API call.
 _DOSSIER_SQL = f"""
 SELECT d.pseudonyme, r.prestation, r.date_debut, r.date_fin
 FROM {DemandeurEmploi._meta.db_table} d
-LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id
-WHERE {{condition}}
+LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id AND {DROIT_VISIBLE_SQL}
+WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
 """
 
 
@@ -85,9 +97,39 @@ def profil_lire(*, utilisateur_id: int) -> Profil | None:
     return Profil(pseudonyme=str(pseudonyme), prenom=prenom, nom=nom, email=email, sexe=sexe)
 
 
-def donnees_date_mise_a_jour() -> datetime | None:
-    """When the registry's data were last refreshed (UTC), or None when unknown.
+# Freshness: the end of each organisme's last successful import ---------------------------------------------
 
-    Filled by the import records (issue 15): until they exist on this branch, the date is unknown and the
-    signed proofs simply leave out their `donneesMisesAJourLe` claim."""
-    return None
+
+def sources_mises_a_jour() -> dict[str, datetime]:
+    """Organisme → end instant of its last successful import (organismes never imported are absent)."""
+    lignes = (
+        ImportDroits.objects.filter(resultat=ImportDroits.Resultat.REUSSI)
+        .exclude(organisme="")
+        .values("organisme")
+        .annotate(fin=Max("fin"))
+        .values_list("organisme", "fin")
+    )
+    return dict(lignes)
+
+
+def donnees_date_mise_a_jour() -> datetime | None:
+    """The oldest of the sources' last updates: every answer's data is at least that fresh. None when
+    nothing was ever imported."""
+    return min(sources_mises_a_jour().values(), default=None)
+
+
+@dataclass(frozen=True)
+class Fraicheur:
+    sources: tuple[Source, ...]
+    raison: str  # empty when no source is stale
+
+    @property
+    def ok(self) -> bool:
+        return not self.raison
+
+
+def fraicheur_lire() -> Fraicheur:
+    """Each organisme's last update and whether it is older than DROITS_FRAICHEUR_MAX_HEURES."""
+    max_heures = settings.DROITS_FRAICHEUR_MAX_HEURES
+    sources = sources_evaluer(sources_mises_a_jour(), maintenant=timezone.now(), max_heures=max_heures)
+    return Fraicheur(sources=sources, raison=fraicheur_raison(sources, max_heures=max_heures))

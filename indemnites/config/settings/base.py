@@ -202,6 +202,10 @@ CONTENT_SECURITY_POLICY = {
 API_MAX_BODY_BYTES = 16 * 1024
 # How far back a `dateReference` may go.
 API_DATE_REFERENCE_MAX_MONTHS = 24
+# A source whose last successful import is older makes /ping say « degrade » (docs/import.md).
+DROITS_FRAICHEUR_MAX_HEURES = float(env("DROITS_FRAICHEUR_MAX_HEURES", "36"))
+# A person without any right for longer is erased by `droits_purge` (the oldest dateReference allowed).
+DROITS_CONSERVATION_MOIS = int(env("DROITS_CONSERVATION_MOIS", "24"))
 
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth.AccessToken"

@@ -12,7 +12,15 @@ from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu
 from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.droits.domain import indemnisation_calculer
 from indemnites.droits.models import DemandeurEmploi, Droit
-from indemnites.droits.selectors import Dossier, Identite, dossier_construire, dossier_lire, identite_condition
+from indemnites.droits.selectors import (
+    DROIT_VISIBLE_SQL,
+    PERSONNE_VISIBLE_SQL,
+    Dossier,
+    Identite,
+    dossier_construire,
+    dossier_lire,
+    identite_condition,
+)
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.journal.services.ecriture import acces_ecrivable, acces_insertion_selon
@@ -96,10 +104,12 @@ def _lire_puis_journaliser(appel: Appel, identite: Identite, champs: tuple[str, 
 # (a data-modifying WITH runs once, whatever the outer query returns). Each round trip costs the worker far more
 # than the server's work on a busy machine (bench/README.md, « Charge de l'API »): four became one.
 _LIRE_ET_JOURNALISER = f"""
-WITH personne AS (SELECT d.id, d.pseudonyme FROM {DemandeurEmploi._meta.db_table} d WHERE {{condition}}),
+WITH personne AS (
+    SELECT d.id, d.pseudonyme FROM {DemandeurEmploi._meta.db_table} d WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
+),
 trace AS ({{insertion}} FROM (SELECT 1) AS un LEFT JOIN personne ON TRUE)
 SELECT personne.pseudonyme, r.prestation, r.date_debut, r.date_fin
-FROM personne LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = personne.id
+FROM personne LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = personne.id AND {DROIT_VISIBLE_SQL}
 """
 
 

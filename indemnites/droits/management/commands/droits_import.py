@@ -6,20 +6,25 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indemnites.droits.domain import Organisme
 from indemnites.droits.services.importation import (
     ERREURS_RAPPORTEES,
+    Demande,
     FichierInvalide,
     Format,
     ImportRefuse,
     Rapport,
-    droits_importer,
+    SuppressionsExcessives,
+    droits_import_executer,
 )
+from indemnites.journal.management.commands._outils import acteur_commande
 
 
 class Command(BaseCommand):
     help = (
-        "Importe des droits depuis un fichier CSV ou JSON Lines, mis à jour par référence. Tout ou rien : "
-        "une ligne invalide et rien n'est écrit, sauf avec --skip-invalid."
+        "Importe des droits depuis un fichier CSV ou JSON Lines, mis à jour par référence, ou la photographie "
+        "complète des droits d'un organisme (--complet). Tout ou rien : une ligne invalide et rien n'est écrit, "
+        "sauf avec --skip-invalid."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -33,17 +38,37 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rejects", type=Path, help="fichier des rejets (par défaut FICHIER.rejets.csv ou .rejets.jsonl)"
         )
+        parser.add_argument(
+            "--organisme",
+            choices=[o.value for o in Organisme],
+            help="organisme dont le fichier porte les droits (toute ligne d'un autre est refusée)",
+        )
+        parser.add_argument(
+            "--complet",
+            action="store_true",
+            help="photographie complète des droits de l'organisme : ceux absents du fichier sont supprimés",
+        )
+        parser.add_argument(
+            "--suppressions-max",
+            type=float,
+            default=5.0,
+            metavar="POURCENTAGE",
+            help="avec --complet, refuse la photographie qui supprimerait plus de ce pourcentage (défaut : 5)",
+        )
+        parser.add_argument(
+            "--rapport-suppressions",
+            type=Path,
+            help="avec --complet, fichier des références supprimées (par défaut FICHIER.supprimees.csv)",
+        )
+        parser.add_argument("--simulation", action="store_true", help="affiche ce qui changerait, sans rien écrire")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            rapport = droits_importer(
-                path=options["fichier"],
-                format=Format(options["format"]) if options["format"] else None,
-                skip_invalid=options["skip_invalid"],
-                rejects_path=options["rejects"],
-            )
+            rapport = droits_import_executer(demande=self._demande(options))
         except FichierInvalide as erreur:
             raise CommandError(str(erreur)) from None
+        except SuppressionsExcessives as refus:
+            raise CommandError(str(refus)) from None
         except ImportRefuse as refus:
             self._erreurs_ecrire(refus.rapport)
             raise CommandError(
@@ -52,6 +77,22 @@ class Command(BaseCommand):
             ) from None
         self._erreurs_ecrire(rapport)
         self._resume_ecrire(rapport)
+
+    def _demande(self, options: dict[str, Any]) -> Demande:
+        if not 0 <= options["suppressions_max"] <= 100:
+            raise CommandError("--suppressions-max est un pourcentage, de 0 à 100.")
+        return Demande(
+            path=options["fichier"],
+            format=Format(options["format"]) if options["format"] else None,
+            skip_invalid=options["skip_invalid"],
+            rejects_path=options["rejects"],
+            organisme=Organisme(options["organisme"]) if options["organisme"] else None,
+            complet=options["complet"],
+            simulation=options["simulation"],
+            suppressions_max=options["suppressions_max"],
+            suppressions_path=options["rapport_suppressions"],
+            acteur=acteur_commande("droits_import"),
+        )
 
     def _erreurs_ecrire(self, rapport: Rapport) -> None:
         for erreur in rapport.erreurs:
@@ -66,6 +107,13 @@ class Command(BaseCommand):
             f"rejetées : {rapport.lignes_rejetees}."
         )
         self.stdout.write(f"Personnes créées : {rapport.personnes_creees}, modifiées : {rapport.personnes_modifiees}.")
-        self.stdout.write(f"Droits créés : {rapport.droits_crees}, modifiés : {rapport.droits_modifies}.")
+        self.stdout.write(
+            f"Droits créés : {rapport.droits_crees}, modifiés : {rapport.droits_modifies}, "
+            f"inchangés : {rapport.droits_inchanges}, supprimés : {rapport.droits_supprimes}."
+        )
         if rapport.rejets_path:
             self.stdout.write(f"Fichier des rejets : {rapport.rejets_path}")
+        if rapport.suppressions_path:
+            self.stdout.write(f"Références supprimées : {rapport.suppressions_path}")
+        if rapport.simulation:
+            self.stdout.write("Simulation : rien n'a été écrit.")

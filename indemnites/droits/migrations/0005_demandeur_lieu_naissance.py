@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('droits', '0002_demandeur_sexe'),
+        ('droits', '0004_generations'),
     ]
 
     operations = [

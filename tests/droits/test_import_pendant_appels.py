@@ -1,0 +1,204 @@
+"""The API keeps answering during an import, from the whole previous registry or the whole new one.
+
+The import writes the next generation in short transactions, then switches (droits/services/generations.py).
+With one row per transaction, a data call made after each of the import's writes must see the old state until
+the switch, the new one after: never a mix. On PostgreSQL, calls from other threads run while an import
+writes, and none fails or waits.
+"""
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+import pytest
+from django.db import DatabaseError, connection
+
+from indemnites.droits.models import DemandeurEmploi, Droit, Generation
+from indemnites.droits.services import generations
+from tests.api.outils import corps
+from tests.droits.test_import import NIR_KARIM, claire, csv_ecrire, importer, ligne, refuser
+
+AVEC_ACTION = (*ligne(), "action")
+PERSONNES = ("jean.are", "claire.asp", "karim.are")
+TABLES = (Droit._meta.db_table, DemandeurEmploi._meta.db_table, Generation._meta.db_table)
+
+
+def avant(tmp_path):
+    return csv_ecrire(tmp_path / "avant.csv", [ligne(reference="R1"), claire(reference="R3", prestation="ASP")])
+
+
+def apres(tmp_path):
+    """Jean's ARE ended, he now has an ASS; Claire's right is cancelled; Karim arrives; Jean's name corrected."""
+    lignes = [
+        ligne(reference="R1", date_fin="2024-06-30", nom_naissance="MARTINEZ"),
+        ligne(reference="R4", prestation="ASS", date_debut="2024-07-01", nom_naissance="MARTINEZ"),
+        {"reference": "R3", "action": "supprimer"},
+        ligne(identifiant="karim.are", nir=NIR_KARIM, prenom="Karim", nom_naissance="ROUX", reference="K1"),
+    ]
+    return csv_ecrire(tmp_path / "apres.csv", lignes, entete=AVEC_ACTION)
+
+
+def donnees(*, solidarite: bool, chomage: bool) -> tuple[int, tuple[tuple[str, bool], ...]]:
+    return 200, (("beneficiaireAssuranceChomage", chomage), ("beneficiairePrestationSolidarite", solidarite))
+
+
+ANCIEN = (donnees(solidarite=False, chomage=True), donnees(solidarite=False, chomage=True), (404, None))
+NOUVEAU = (
+    donnees(solidarite=True, chomage=False),
+    donnees(solidarite=False, chomage=False),
+    donnees(solidarite=False, chomage=True),
+)
+
+
+def etat(appeler: Callable[..., Any]) -> tuple[Any, ...]:
+    reponses = [appeler(corps(identifiant=identifiant)) for identifiant in PERSONNES]
+    return tuple((r.status_code, tuple(sorted(r.json().items())) if r.status_code == 200 else None) for r in reponses)
+
+
+def _ecriture_du_registre(sql: str) -> bool:
+    debut = sql.lstrip().split(None, 1)[0].upper()
+    return debut in {"INSERT", "UPDATE", "DELETE"} and any(table in sql for table in TABLES)
+
+
+def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registry(tmp_path, appeler, monkeypatch):
+    importer(avant(tmp_path))
+    assert etat(appeler) == ANCIEN
+    monkeypatch.setattr(generations, "LOT", 1)
+    vus: list[tuple[Any, ...]] = []
+    en_appel = threading.local()
+
+    def observer(execute, sql, params, many, context):
+        resultat = execute(sql, params, many, context)
+        if not getattr(en_appel, "actif", False) and _ecriture_du_registre(sql):
+            en_appel.actif = True
+            try:
+                vus.append(etat(appeler))
+            finally:
+                en_appel.actif = False
+        return resultat
+
+    with connection.execute_wrapper(observer):
+        importer(apres(tmp_path))
+
+    assert etat(appeler) == NOUVEAU
+    assert set(vus) <= {ANCIEN, NOUVEAU}
+    bascule = vus.index(NOUVEAU)
+    assert bascule > 3  # several writes, each in its own transaction, before the switch
+    assert all(vu == ANCIEN for vu in vus[:bascule])
+    assert all(vu == NOUVEAU for vu in vus[bascule:])
+
+
+def test_an_import_stopped_before_its_switch_leaves_the_registry_as_it_was(tmp_path, appeler):
+    importer(avant(tmp_path))
+    lignes_avant = list(Droit.objects.order_by("reference").values_list("reference", "date_fin"))
+
+    def panne(execute, sql, params, many, context):
+        if sql.lstrip().startswith("UPDATE") and Generation._meta.db_table in sql:
+            raise DatabaseError("panne pendant la bascule")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(panne), pytest.raises(DatabaseError):
+        importer(apres(tmp_path))
+
+    assert etat(appeler) == ANCIEN
+    assert list(Droit.objects.order_by("reference").values_list("reference", "date_fin")) == lignes_avant
+    assert set(DemandeurEmploi.objects.values_list("identifiant", flat=True)) == {"jean.are", "claire.asp"}
+    importer(apres(tmp_path))
+    assert etat(appeler) == NOUVEAU
+    assert Droit.objects.count() == 3  # R1, R4, K1: the retired versions are gone
+
+
+def test_the_next_import_clears_what_an_interrupted_one_left(tmp_path, appeler):
+    importer(avant(tmp_path))
+    courante = generations.generation_courante()
+    jean = DemandeurEmploi.objects.get(identifiant="jean.are")
+    # What a process killed in the middle of its writes leaves: a new version, an old one ended, a new person.
+    Droit.objects.filter(reference="R1").update(generation_fin=courante + 1)
+    Droit.objects.create(
+        demandeur=jean,
+        prestation="ASS",
+        organisme="France Travail",
+        date_debut="2024-01-01",
+        reference="R1",
+        generation_debut=courante + 1,
+    )
+    DemandeurEmploi.objects.create(
+        identifiant="fantome", nom_naissance="X", prenom="Y", date_naissance="2000-01-01", generation=courante + 1
+    )
+    assert etat(appeler) == ANCIEN
+
+    importer(apres(tmp_path))
+
+    assert etat(appeler) == NOUVEAU
+    assert not DemandeurEmploi.objects.filter(identifiant="fantome").exists()
+    assert Droit.objects.filter(reference="R1").count() == 1
+
+
+pg_seulement = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL seulement : la base SQLite des tests est en mémoire, propre au processus "
+    "(les appels concurrents sur SQLite sont mesurés par bench/import_pendant_appels.py)",
+)
+
+
+@pg_seulement
+@pytest.mark.django_db(transaction=True)
+def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, appeler, monkeypatch):
+    importer(avant(tmp_path))
+    monkeypatch.setattr(generations, "LOT", 1)
+    vus: list[tuple[Any, ...]] = []
+    fini = threading.Event()
+
+    def appels():
+        try:
+            while not fini.is_set():
+                vus.append(etat(appeler))
+        finally:
+            connection.close()
+
+    def attendre(condition: Callable[[], bool]) -> None:
+        limite = time.monotonic() + 30
+        while not condition() and time.monotonic() < limite:
+            time.sleep(0.01)
+
+    fil = threading.Thread(target=appels)
+    fil.start()
+    try:
+        attendre(lambda: len(vus) > 0)
+        importer(apres(tmp_path))
+        apres_import = len(vus)
+        attendre(lambda: len(vus) > apres_import + 1)
+    finally:
+        fini.set()
+        fil.join(timeout=30)
+
+    assert vus[0] == ANCIEN
+    assert vus[-1] == NOUVEAU
+    # The three calls of one observation follow each other: the switch may fall between two of them, so
+    # the first ones answer from the old registry and the next from the new. Each answer is one or the
+    # other (no 503, no mix), and a person once answered from the new registry never is from the old again.
+    assert all(any(vu == ANCIEN[:k] + NOUVEAU[k:] for k in range(4)) for vu in vus)
+    for rang in range(len(PERSONNES)):
+        reponses = [vu[rang] for vu in vus]
+        bascule = reponses.index(NOUVEAU[rang])
+        assert all(reponse == NOUVEAU[rang] for reponse in reponses[bascule:])
+
+
+@pg_seulement
+def test_a_second_import_at_the_same_time_is_refused(tmp_path):
+    reglages = connection.settings_dict
+    autre = psycopg.connect(
+        host=reglages["HOST"] or "127.0.0.1",
+        port=reglages["PORT"] or 5432,
+        user=reglages["USER"],
+        password=reglages["PASSWORD"] or None,
+        dbname=reglages["NAME"],
+        autocommit=True,
+    )
+    try:
+        autre.execute("SELECT pg_advisory_lock(%s)", [generations.VERROU_IMPORT])
+        assert "Un autre import est en cours" in refuser(avant(tmp_path))
+    finally:
+        autre.close()
