@@ -6,6 +6,7 @@ import re
 import httpx
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from indemnites.habilitations.domain import CHAMP_CHOMAGE
 from tests.api.outils import jours
@@ -135,7 +136,8 @@ def test_full_journey_from_signup_to_the_first_api_call(page, live_server, deman
     accessible(page, "identifiants-renouveler")
     page.click("main button:has-text('Renouveler le secret')")
     assert page.title().startswith("Erreur : ")
-    assert page.evaluate("document.activeElement.id") == "erreurs-formulaire"
+    # Focused by a script run once the page has loaded: waited for, not read at once.
+    expect(page.locator("#erreurs-formulaire")).to_be_focused()
     accessible(page, "identifiants-renouveler-erreur")
     page.check("#id_confirmer", force=True)
     page.click("main button:has-text('Renouveler le secret')")
