@@ -3,8 +3,12 @@ salted hash, noted in the journal record; plain JSON unchanged; an Accept the ro
 
 import hashlib
 from datetime import UTC, date, datetime
+from io import StringIO
+from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from indemnites.journal.models import Enregistrement
@@ -21,6 +25,18 @@ NIR = "185057800608491"
 @pytest.fixture
 def jean(demandeur):
     return demandeur(droits=ARE)
+
+
+def importer(dossier: Path, organisme: str, prestation: str, moment: datetime) -> None:
+    """A one-line import of `organisme`, run at `moment` (a person other than jean)."""
+    fichier = dossier / f"{prestation}.csv"
+    fichier.write_text(
+        "identifiant,nir,nom_naissance,prenom,date_naissance,email,prestation,organisme,date_debut,date_fin,reference\n"
+        f"zoe.{prestation.lower()},,DUPONT,Zoe,1990-01-01,,{prestation},{organisme},2024-01-01,,{prestation}-1\n",
+        encoding="utf-8",
+    )
+    with time_machine.travel(moment, tick=False):
+        call_command("droits_import", str(fichier), "--organisme", organisme, stdout=StringIO())
 
 
 def preuve(appeler, corps: dict, **headers: str):
@@ -47,20 +63,19 @@ class TestServeurAServeur:
         assert claims["beneficiaireAssuranceChomage"] is True
         assert claims["beneficiairePrestationSolidarite"] is False
         assert abs(claims["iat"] - timezone.now().timestamp()) < 60
-        assert "donneesMisesAJourLe" not in claims  # the registry's refresh date is not known on this branch
+        assert "donneesMisesAJourLe" not in claims  # nothing was ever imported: the refresh date is unknown
         assert resultat.entete["alg"] == "ES256"
         assert response["Cache-Control"] == "no-store"
 
-    def test_states_when_the_data_were_last_refreshed_when_known(self, http, appeler, jean, monkeypatch):
-        # The registry's refresh date comes from the import records (issue 15); stand in for them here.
-        rafraichies = datetime(2026, 12, 1, 4, 30, tzinfo=UTC)
-        monkeypatch.setattr("indemnites.preuves.services.donnees_date_mise_a_jour", lambda: rafraichies)
+    def test_states_when_the_registry_was_last_refreshed(self, http, appeler, jean, tmp_path):
+        # Two sources imported a day apart: every answer's data is at least as fresh as the older one.
+        importer(tmp_path, "CAF", "RSA", datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
+        importer(tmp_path, "France Travail", "ARE", datetime(2026, 12, 1, 4, 30, tzinfo=UTC))
 
         response = preuve(appeler, {"identifiant": "jean.are", "recipient": SIRET_DESTINATAIRE})
 
-        assert verifier(http, response.content.decode()).revendications["donneesMisesAJourLe"] == (
-            "2026-12-01T04:30:00+00:00"
-        )
+        claims = verifier(http, response.content.decode()).revendications
+        assert claims["donneesMisesAJourLe"] == "2026-11-30T03:00:00+00:00"
 
     def test_audience_is_the_client(self, http, appeler, jean, partenaire, jeton):
         client = partenaire()
