@@ -42,7 +42,7 @@ def largeur(page, nom: str) -> None:
 
 
 def sans_debordement(page) -> None:
-    """At 375 px nothing is wider than the screen (no word broken letter by letter, no sideways scroll)."""
+    """Nothing is wider than the screen (no word broken letter by letter, no sideways scroll)."""
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 
 
@@ -84,6 +84,11 @@ def test_a_job_seeker_finds_who_consulted_their_data_from_the_header(page, ecran
     expect(page.locator(".portail-consultation")).to_have_count(2)
     sans_debordement(page)
     accessible(page, f"demandeur-consultations-{ecran}")
+    if ecran == "mobile":  # and the narrowest screen a page must reflow to (RGAA 10.11: 320 CSS px)
+        page.set_viewport_size({"width": 320, "height": 900})
+        sans_debordement(page)
+        screenshot(page, "demandeur-consultations-320")
+        largeur(page, ecran)
 
     page.get_by_label("Du").fill("2026-07-01")
     page.get_by_label("Au").fill("2026-07-31")
