@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from indemnites.habilitations.models import Agent, Organisation
+from indemnites.habilitations.services import agent_identite_externe_rattacher
 from indemnites.trafic import storage
 from tests.habilitations.conftest import MOT_DE_PASSE, SIRET_MAIRIE, agent_creer
 
@@ -185,3 +186,34 @@ def test_the_administrations_space_sends_instructors_to_the_queue_and_applicants
 
     assert demandeur.get("/habilitations/espace/")["Location"] == "/habilitations/"
     assert instructeur.get("/habilitations/espace/")["Location"] == "/instruction/"
+
+
+def test_an_address_signed_up_but_never_verified_is_taken_back_by_its_proconnect_owner(
+    http, django_capture_on_commit_callbacks
+):
+    # Someone signs up with another person's address, a password of their own and an organisation of their
+    # choice, and never verifies it; then the address's owner signs in through ProConnect.
+    with django_capture_on_commit_callbacks(execute=True):
+        inscription(http, courriel="camille.martin@paris.fr", siret="13002526500013", organisation_nom="Autre")
+
+    agent = agent_identite_externe_rattacher(
+        courriel="camille.martin@paris.fr", prenom="Camille", nom="Martin", siret=SIRET_MAIRIE, organisation_nom=""
+    )
+
+    assert agent.verifie
+    assert not agent.user.has_usable_password()  # the password the address's owner never chose is gone
+    assert [organisation.siret for organisation in agent.organisations.all()] == [SIRET_MAIRIE]
+    refusee = http.post(CONNEXION, {"courriel": "camille.martin@paris.fr", "mot_de_passe": MOT_DE_PASSE})
+    assert "_auth_user_id" not in http.session, refusee.status_code
+
+
+def test_a_verified_agent_keeps_password_and_organisations_when_signing_in_through_proconnect():
+    agent = agent_creer()
+    avant = set(agent.organisations.values_list("siret", flat=True))
+
+    agent = agent_identite_externe_rattacher(
+        courriel=agent.user.email, prenom="Camille", nom="Agent", siret="13002526500013", organisation_nom=""
+    )
+
+    assert agent.user.has_usable_password()
+    assert set(agent.organisations.values_list("siret", flat=True)) == avant | {"13002526500013"}

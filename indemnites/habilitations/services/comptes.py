@@ -85,18 +85,25 @@ def agent_identite_externe_rattacher(
     verified agent, member of that organisation. No password is set."""
     courriel = courriel.strip().lower()
     User = get_user_model()
-    user, cree = User.objects.get_or_create(
+    user, _ = User.objects.get_or_create(
         username=courriel, defaults={"email": courriel, "first_name": prenom, "last_name": nom}
     )
-    if cree:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
     agent, _ = Agent.objects.get_or_create(user=user)
     if agent.courriel_verifie_le is None:
-        agent.courriel_verifie_le = timezone.now()
-        agent.save(update_fields=["courriel_verifie_le"])
+        _compte_non_verifie_reprendre(agent)
     organisation_rejoindre(agent=agent, siret=siret, nom=organisation_nom)
     return agent
+
+
+def _compte_non_verifie_reprendre(agent: Agent) -> None:
+    """An account whose address nobody ever proved (a new one, or a local signup never verified) passes to
+    the address's owner as ProConnect vouches for it: whoever signed up with that address keeps neither the
+    password they chose nor the organisations they named."""
+    agent.user.set_unusable_password()
+    agent.user.save(update_fields=["password"])
+    Appartenance.objects.filter(agent=agent).delete()
+    agent.courriel_verifie_le = timezone.now()
+    agent.save(update_fields=["courriel_verifie_le"])
 
 
 def agent_roles_definir(*, agent: Agent, instructeur: bool, administrateur: bool) -> Agent:
