@@ -6,7 +6,8 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from indemnites.droits.domain import Periode, Source, fraicheur_raison, sources_evaluer
@@ -38,6 +39,14 @@ PERSONNE_VISIBLE_SQL = f"d.generation <= {GENERATION_SQL}"
 DROIT_VISIBLE_SQL = (
     f"r.generation_debut <= {GENERATION_SQL} AND (r.generation_fin IS NULL OR r.generation_fin > {GENERATION_SQL})"
 )
+
+
+def demandeurs_visibles() -> QuerySet[DemandeurEmploi]:
+    """The persons a data call sees (the current generation), for reads other than the data call's:
+    never one an unfinished import is writing, which that import erases if it fails."""
+    courante = Generation.objects.filter(pk=1).values("numero")[:1]
+    return DemandeurEmploi.objects.filter(generation__lte=Coalesce(Subquery(courante), 0))
+
 
 # Hand-written for the same reason as oauth.selectors: this runs on every API call.
 _DOSSIER_SQL = f"""
