@@ -10,7 +10,7 @@ from django.db.models import Max, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from indemnites.droits.domain import Periode, Source, fraicheur_raison, sources_evaluer
+from indemnites.droits.domain import Organisme, Periode, Source, fraicheur_raison, sources_evaluer
 from indemnites.droits.models import DemandeurEmploi, Droit, Generation, ImportDroits
 
 
@@ -122,9 +122,12 @@ def sources_mises_a_jour() -> dict[str, datetime]:
 
 
 def donnees_date_mise_a_jour() -> datetime | None:
-    """The oldest of the sources' last updates: every answer's data is at least that fresh. None when
-    nothing was ever imported."""
-    return min(sources_mises_a_jour().values(), default=None)
+    """The oldest of the sources' last updates: every answer's data is at least that fresh. None while one
+    organisme was never imported (its rights' age is unknown, and a date would overstate their freshness)."""
+    sources = sources_mises_a_jour()
+    if set(sources) != {organisme.value for organisme in Organisme}:
+        return None
+    return min(sources.values())
 
 
 @dataclass(frozen=True)

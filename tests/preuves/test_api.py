@@ -68,9 +68,10 @@ class TestServeurAServeur:
         assert response["Cache-Control"] == "no-store"
 
     def test_states_when_the_registry_was_last_refreshed(self, http, appeler, jean, tmp_path):
-        # Two sources imported a day apart: every answer's data is at least as fresh as the older one.
+        # The three sources imported on different nights: every answer's data is at least as fresh as the oldest.
         importer(tmp_path, "CAF", "RSA", datetime(2026, 11, 30, 3, 0, tzinfo=UTC))
         importer(tmp_path, "France Travail", "ARE", datetime(2026, 12, 1, 4, 30, tzinfo=UTC))
+        importer(tmp_path, "MSA", "AAH", datetime(2026, 12, 1, 5, 0, tzinfo=UTC))
 
         response = preuve(appeler, {"identifiant": "jean.are", "recipient": SIRET_DESTINATAIRE})
 
