@@ -186,10 +186,10 @@ def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, 
         assert all(reponse == NOUVEAU[rang] for reponse in reponses[bascule:])
 
 
-@pg_seulement
-def test_a_second_import_at_the_same_time_is_refused(tmp_path):
+def connexion_autre() -> psycopg.Connection:
+    """A second session on the test database, as another process would hold one."""
     reglages = connection.settings_dict
-    autre = psycopg.connect(
+    return psycopg.connect(
         host=reglages["HOST"] or "127.0.0.1",
         port=reglages["PORT"] or 5432,
         user=reglages["USER"],
@@ -197,6 +197,11 @@ def test_a_second_import_at_the_same_time_is_refused(tmp_path):
         dbname=reglages["NAME"],
         autocommit=True,
     )
+
+
+@pg_seulement
+def test_a_second_import_at_the_same_time_is_refused(tmp_path):
+    autre = connexion_autre()
     try:
         autre.execute("SELECT pg_advisory_lock(%s)", [generations.VERROU_IMPORT])
         assert "Un autre import est en cours" in refuser(avant(tmp_path))

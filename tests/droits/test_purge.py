@@ -7,11 +7,14 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.services import generations
 from indemnites.journal.models import ActionAdministrative
 from tests.droits.test_import import claire, csv_ecrire, importer, ligne
+from tests.droits.test_import_pendant_appels import connexion_autre, pg_seulement
 
 
 def purger(*options: str) -> str:
@@ -88,3 +91,20 @@ def test_a_shorter_retention_erases_more(registre_ancien, settings):
     purger("--executer")
 
     assert identifiants() == {"claire.asp"}
+
+
+@pg_seulement
+def test_erasing_waits_for_no_import_but_refuses_while_one_runs(registre_ancien):
+    autre = connexion_autre()
+    try:
+        autre.execute("SELECT pg_advisory_lock(%s)", [generations.VERROU_IMPORT])  # an import is running
+
+        with pytest.raises(CommandError, match="Un import des droits est en cours"):
+            purger("--executer")
+        assert "jean.are" in identifiants()
+        assert "Simulation" in purger()  # counting reads only: it does not need the registry alone
+    finally:
+        autre.close()
+
+    purger("--executer")
+    assert "jean.are" not in identifiants()

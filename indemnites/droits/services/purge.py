@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from indemnites.droits.domain import mois_avant
 from indemnites.droits.models import DemandeurEmploi, Droit
+from indemnites.droits.services.generations import import_exclusif
 from indemnites.journal.services import action_enregistrer
 
 PSEUDONYMES_PAR_ACTION = 1_000
@@ -39,7 +40,15 @@ def personnes_sans_droit(*, limite: date) -> QuerySet[DemandeurEmploi]:
 
 def droits_purger(*, conservation_mois: int, acteur: str, executer: bool = False) -> Purge:
     """Counts, or with `executer` erases, the persons past retention; the journal entries come first, in
-    the same transaction."""
+    the same transaction. Erasing waits for no import but runs only while none runs (ImportEnCours): an
+    import writing new rights for a person between the purge's read and its delete would lose them."""
+    if not executer:
+        return _purger(conservation_mois=conservation_mois, acteur=acteur, executer=False)
+    with import_exclusif():
+        return _purger(conservation_mois=conservation_mois, acteur=acteur, executer=True)
+
+
+def _purger(*, conservation_mois: int, acteur: str, executer: bool) -> Purge:
     limite = mois_avant(timezone.localdate(), conservation_mois)
     with transaction.atomic():
         pseudonymes = [

@@ -4,8 +4,9 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from indemnites.droits.services.generations import ImportEnCours
 from indemnites.droits.services.purge import droits_purger
 from indemnites.journal.management.commands._outils import acteur_commande, nombre
 
@@ -20,11 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--executer", action="store_true", help="efface vraiment (sinon : simulation)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        purge = droits_purger(
-            conservation_mois=settings.DROITS_CONSERVATION_MOIS,
-            acteur=acteur_commande("droits_purge"),
-            executer=options["executer"],
-        )
+        try:
+            purge = droits_purger(
+                conservation_mois=settings.DROITS_CONSERVATION_MOIS,
+                acteur=acteur_commande("droits_purge"),
+                executer=options["executer"],
+            )
+        except ImportEnCours:
+            message = "Un import des droits est en cours : rien n'a été effacé. Relancez quand il est fini."
+            raise CommandError(message) from None
         limite = purge.limite.strftime("%d/%m/%Y")
         if purge.executee:
             self.stdout.write(f"{nombre(purge.personnes)} personne(s) sans droit depuis le {limite} effacée(s).")
