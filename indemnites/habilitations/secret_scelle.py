@@ -21,7 +21,7 @@ from indemnites.habilitations.services import SecretRemis
 DUREE_AFFICHAGE = timedelta(minutes=5)
 # A distinct derivation per use: this key opens nothing but a secret waiting to be shown.
 _USAGE_CLE = b"indemnites.habilitations.secret-remis.session.v1"
-_CLE_SESSION = "secret_remis_"
+_CLE_SESSION = "secret_scelle_"  # not the former plain-dict key: an old value is never fed to Fernet
 _DATES = ("ancien_valide_jusqu_au", "plus_ancien_refuse")
 
 
