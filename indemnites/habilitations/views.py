@@ -3,7 +3,6 @@
 import csv
 import json
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indemnites.federation import client
-from indemnites.habilitations import selectors, services
+from indemnites.habilitations import secret_scelle, selectors, services
 from indemnites.habilitations.domain import (
     Acteur,
     Action,
@@ -54,7 +53,10 @@ from indemnites.habilitations.models import Demande
 from indemnites.trafic.http import limiter_connexion
 
 Vue = Callable[..., HttpResponse]
-SESSION_SECRET = "secret_remis_"
+SECRET_PERIME = (
+    "Le secret n'a pas été affiché à temps et ne peut plus l'être (il n'est conservé que sous forme "
+    "d'empreinte) : pour obtenir un secret utilisable, renouvelez-le."
+)
 
 
 def _page(request: HttpRequest, template: str, titre: str, status: int = 200, **contexte: Any) -> HttpResponse:
@@ -433,13 +435,13 @@ def _fil_identifiants(demande: Demande) -> list[dict[str, str]]:
     return [*_fil(demande), {"titre": "Identifiants", "url": reverse("habilitations:identifiants", args=[demande.pk])}]
 
 
-def _secret_a_montrer(request: HttpRequest, demande: Demande) -> dict[str, Any] | None:
-    """The secret just handed over, kept in the session for the one GET that follows the POST (then gone)."""
-    remis = request.session.pop(f"{SESSION_SECRET}{demande.pk}", None)
-    if remis is None:
+def _secret_a_montrer(request: HttpRequest, demande: Demande) -> services.SecretRemis | None:
+    """The secret just handed over, shown by the one GET that follows the POST (then gone)."""
+    try:
+        return secret_scelle.secret_desceller(session=request.session, demande_pk=demande.pk)
+    except secret_scelle.SecretPerime:
+        messages.warning(request, SECRET_PERIME)
         return None
-    dates = ("ancien_valide_jusqu_au", "plus_ancien_refuse")
-    return {**remis, **{cle: datetime.fromisoformat(remis[cle]) if remis[cle] else None for cle in dates}}
 
 
 def _secret_remettre(request: HttpRequest, demande: Demande) -> HttpResponse:
@@ -448,12 +450,7 @@ def _secret_remettre(request: HttpRequest, demande: Demande) -> HttpResponse:
     except RegleEnfreinte as erreur:
         messages.error(request, str(erreur))
         return redirect("habilitations:demande", pk=demande.pk)
-    dates = {"ancien_valide_jusqu_au": remis.ancien_valide_jusqu_au, "plus_ancien_refuse": remis.plus_ancien_refuse}
-    request.session[f"{SESSION_SECRET}{demande.pk}"] = {
-        "client_id": remis.client_id,
-        "secret": remis.secret,
-        **{cle: valeur.isoformat() if valeur else None for cle, valeur in dates.items()},
-    }
+    secret_scelle.secret_sceller(session=request.session, demande_pk=demande.pk, remis=remis)
     return redirect("habilitations:identifiants", pk=demande.pk)
 
 

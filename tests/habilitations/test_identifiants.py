@@ -1,11 +1,15 @@
 """The credentials lifecycle through the real API: issue, narrow, rotate with grace, expire, revoke."""
 
+import json
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -37,9 +41,9 @@ def habilitee(demande_faire, demandeur_agent, valider):
     return demande
 
 
-def secret_page(http: Client, demande) -> str:
-    """The first secret is shown on demand, later ones after a confirmed renewal; each POST redirects to the
-    page that shows it once."""
+def secret_demander(http: Client, demande) -> str:
+    """The first secret is asked for on demand, later ones by a confirmed renewal; each POST redirects to the
+    page that shows it once (returned)."""
     demande.refresh_from_db()
     url = f"/habilitations/demandes/{demande.pk}/identifiants/"
     if demande.secret_remis_le is None:
@@ -47,7 +51,11 @@ def secret_page(http: Client, demande) -> str:
     else:
         post = http.post(url + "renouveler/", {"confirmer": "on"})
     assert (post.status_code, post["Location"]) == (302, url)
-    response = http.get(url)
+    return url
+
+
+def secret_page(http: Client, demande) -> str:
+    response = http.get(secret_demander(http, demande))
     assert response["Cache-Control"] == "no-store"
     return response.content.decode()
 
@@ -323,3 +331,64 @@ def test_after_a_revocation_no_grace_period_is_announced(habilitee, demandeur_ag
     assert "Client révoqué" in html
     assert "Ancien secret accepté jusqu" not in html
     assert "Renouveler le secret" not in html
+
+
+def session_stockee(http: Client) -> str:
+    """What the database holds for this browser's session: the raw row, then its decoded content."""
+    cle = http.cookies[django_settings.SESSION_COOKIE_NAME].value
+    decodee = import_module(django_settings.SESSION_ENGINE).SessionStore(session_key=cle).load()
+    return Session.objects.get(session_key=cle).session_data + json.dumps(decodee)
+
+
+@pytest.mark.parametrize("renouvellement", [False, True], ids=["premier", "renouvellement"])
+def test_the_secret_waiting_to_be_shown_is_never_stored_in_clear_in_the_session(
+    habilitee, demandeur_agent, renouvellement
+):
+    http = connecte(demandeur_agent)
+    if renouvellement:
+        secret_afficher(http, habilitee)
+
+    url = secret_demander(http, habilitee)
+    stockee = session_stockee(http)  # between the POST and the GET that shows the secret
+    secret = re.search(r'id="client-secret">([^<]+)<', http.get(url).content.decode()).group(1)
+
+    assert secret not in stockee
+    assert secret not in session_stockee(http)
+
+
+def test_the_secret_is_shown_within_five_minutes_of_the_request(habilitee, demandeur_agent):
+    http = connecte(demandeur_agent)
+    debut = timezone.now()
+    with time_machine.travel(debut, tick=False):
+        url = secret_demander(http, habilitee)
+    with time_machine.travel(debut + timedelta(minutes=4, seconds=59), tick=False):
+        page = http.get(url).content.decode()
+    assert 'id="client-secret"' in page
+
+
+def test_a_secret_not_shown_within_five_minutes_can_no_longer_be_shown(habilitee, demandeur_agent):
+    http = connecte(demandeur_agent)
+    debut = timezone.now()
+    with time_machine.travel(debut, tick=False):
+        url = secret_demander(http, habilitee)
+    with time_machine.travel(debut + timedelta(minutes=5, seconds=1), tick=False):
+        page = http.get(url).content.decode().replace("&#x27;", "'")
+        rechargee = http.get(url).content.decode().replace("&#x27;", "'")
+
+    assert 'id="client-secret"' not in page
+    assert "Le secret n'a pas été affiché à temps et ne peut plus l'être" in page
+    assert "renouvelez-le" in page
+    assert "ne peut plus l'être" not in rechargee  # said once: the sealed secret is gone at the first GET
+
+
+def test_a_secret_sealed_under_a_retired_key_can_no_longer_be_shown(habilitee, demandeur_agent, settings):
+    http = connecte(demandeur_agent)
+    url = secret_demander(http, habilitee)
+    # The session itself survives a key rotation (old key in the fallbacks), not the sealed secret.
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "une-nouvelle-cle-apres-rotation"
+
+    page = http.get(url).content.decode().replace("&#x27;", "'")
+
+    assert 'id="client-secret"' not in page
+    assert "Le secret n'a pas été affiché à temps et ne peut plus l'être" in page
