@@ -19,7 +19,7 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from joserfc import jwt
@@ -161,6 +161,8 @@ def preuve_verifier(jws: str, jwks: Mapping[str, Any], *, sel: str = "", identit
         return Verification(valide=False, motif=_motif(error))
     except (ValueError, TypeError):
         return Verification(valide=False, motif="Ce texte n'est pas une preuve au format JWS compact.")
+    if retrait := retrait_refuse(jwks, jeton.header, jeton.claims):
+        return Verification(valide=False, motif=retrait)
     concorde = None
     if sel and identite:
         attendue = identite_empreinte(sel.strip(), identite)
@@ -172,6 +174,49 @@ def preuve_verifier(jws: str, jwks: Mapping[str, Any], *, sel: str = "", identit
         revendications=jeton.claims,
         identite_concorde=concorde,
     )
+
+
+def retrait_refuse(jwks: Mapping[str, Any], entete: Mapping[str, Any], claims: Mapping[str, Any]) -> str:
+    """Why a proof signed by a retired key is refused, or "" when its key is not retired or the proof was
+    issued before the retirement. `retireeLe` is a date: the key signed until the end of that day, UTC (the
+    operator retires it during that day), so it validates the proofs whose `iat` comes before the start of
+    the next day, UTC. A key retired because it leaked must not validate proofs forged afterwards."""
+    retiree_le = _retiree_le(jwks, entete.get("kid"))
+    if retiree_le is None:
+        return ""
+    try:
+        fin = datetime.combine(date.fromisoformat(str(retiree_le)) + timedelta(days=1), time.min, tzinfo=UTC)
+    except ValueError:
+        return f"Date de retrait de la clé illisible dans le JWKS (retireeLe : {str(retiree_le)[:20]!r})."
+    emission = _emission(claims.get("iat"))
+    if emission is None:
+        return "Preuve signée par une clé retirée, sans date d'émission (iat) lisible : refusée."
+    if emission >= fin:
+        return (
+            f"Preuve émise après le retrait de sa clé : clé retirée le {retiree_le} avant l'émission de la preuve "
+            f"({emission:%Y-%m-%d %H:%M:%S} UTC). Une clé retirée ne vérifie que les preuves émises au plus "
+            "tard le jour de son retrait (UTC)."
+        )
+    return ""
+
+
+def _retiree_le(jwks: Mapping[str, Any], kid: object) -> object | None:
+    """The `retireeLe` of the key that verified the proof, picked as the JOSE library picks it: the only key
+    of the set when the proof names none, else the first key with that `kid`."""
+    cles = [cle for cle in jwks.get("keys", []) if isinstance(cle, Mapping)]
+    if kid is None and len(cles) == 1:
+        return cles[0].get("retireeLe")
+    nommees = [cle for cle in cles if cle.get("kid") == kid]
+    return nommees[0].get("retireeLe") if nommees else None
+
+
+def _emission(iat: object) -> datetime | None:
+    if isinstance(iat, bool) or not isinstance(iat, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(iat, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _motif(error: JoseError) -> str:

@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -90,7 +90,8 @@ def test_a_proof_from_curl_verifies_fails_when_changed_and_survives_a_rotation(s
     assert "Preuve non valide" in page_verifier(service.url, preuve=altere)
 
     ancienne = service.environnement["PREUVE_SIGNING_KEY"]
-    retiree = {"jwk": ECKey.import_key(ancienne).as_dict(private=False), "retiree_le": date.today().isoformat()}
+    aujourdhui_utc = datetime.now(UTC).date().isoformat()  # retired today: proofs issued until now still verify
+    retiree = {"jwk": ECKey.import_key(ancienne).as_dict(private=False), "retiree_le": aujourdhui_utc}
     try:
         service.redemarrer(PREUVE_SIGNING_KEY=cle_pem(), PREUVE_CLES_RETIREES=json.dumps([retiree]))
         apres = tmp_path / "jwks-apres-rotation.json"

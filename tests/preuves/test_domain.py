@@ -4,7 +4,7 @@ verification that accepts only an ES256 signature by a published key."""
 import base64
 import calendar
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -125,3 +125,61 @@ def test_retired_key_published_until_its_retention_ends():
 
     assert publiees(date(2026, 12, 6)) == 2
     assert publiees(date(2026, 12, 7)) == 1
+
+
+# --- a retired key validates only the proofs issued before its retirement (docs/preuves.md) ---------------
+
+RETIREE = ECKey.generate_key("P-256")
+RETRAIT = date(2026, 12, 6)
+FIN_DU_JOUR_DE_RETRAIT = int(datetime(2026, 12, 7, tzinfo=UTC).timestamp())  # first second refused
+JWKS_APRES_ROTATION = domain.jwks_composer(
+    CLE,
+    [domain.CleRetiree(jwk=RETIREE.as_dict(private=False), retiree_le=RETRAIT)],
+    aujourdhui=RETRAIT,
+    conservation_mois=24,
+)
+
+
+def signee_par_la_retiree(iat: object, *, kid: bool = True) -> str:
+    claims = {**domain.revendications(REPONSE, emise_le=0), "iat": iat}
+    entete = {"alg": "ES256", "kid": RETIREE.thumbprint()} if kid else {"alg": "ES256"}
+    return jwt.encode(entete, claims, RETIREE)
+
+
+@given(st.integers(FIN_DU_JOUR_DE_RETRAIT - 3 * 86400, FIN_DU_JOUR_DE_RETRAIT + 3 * 86400))
+def test_a_retired_key_validates_only_proofs_issued_until_the_end_of_its_retirement_day_utc(iat):
+    verification = domain.preuve_verifier(signee_par_la_retiree(iat), JWKS_APRES_ROTATION)
+
+    assert verification.valide == (iat < FIN_DU_JOUR_DE_RETRAIT)
+
+
+def test_a_proof_issued_after_its_key_was_retired_is_refused_with_the_reason():
+    verification = domain.preuve_verifier(signee_par_la_retiree(FIN_DU_JOUR_DE_RETRAIT), JWKS_APRES_ROTATION)
+
+    assert not verification.valide
+    assert "clé retirée le 2026-12-06 avant l'émission de la preuve (2026-12-07 00:00:00 UTC)" in verification.motif
+
+
+def test_a_proof_issued_on_the_retirement_day_still_verifies():
+    assert domain.preuve_verifier(signee_par_la_retiree(FIN_DU_JOUR_DE_RETRAIT - 1), JWKS_APRES_ROTATION).valide
+
+
+@pytest.mark.parametrize("iat", [None, "2026-12-01", True, 1.5e300], ids=["absent", "texte", "booleen", "enorme"])
+def test_a_proof_by_a_retired_key_without_a_readable_issue_date_is_refused(iat):
+    verification = domain.preuve_verifier(signee_par_la_retiree(iat), JWKS_APRES_ROTATION)
+
+    assert not verification.valide
+    assert "date d'émission" in verification.motif
+
+
+def test_a_proof_without_kid_is_checked_against_the_retirement_of_the_only_published_key():
+    seule_retiree = {"keys": [k for k in JWKS_APRES_ROTATION["keys"] if "retireeLe" in k]}
+
+    assert not domain.preuve_verifier(signee_par_la_retiree(FIN_DU_JOUR_DE_RETRAIT, kid=False), seule_retiree).valide
+    assert domain.preuve_verifier(signee_par_la_retiree(FIN_DU_JOUR_DE_RETRAIT - 1, kid=False), seule_retiree).valide
+
+
+def test_the_current_key_has_no_retirement_to_check():
+    proof = domain.preuve_signer(CLE, domain.revendications(REPONSE, emise_le=FIN_DU_JOUR_DE_RETRAIT * 2))
+
+    assert domain.preuve_verifier(proof, JWKS_APRES_ROTATION).valide

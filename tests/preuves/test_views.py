@@ -106,6 +106,19 @@ class TestPageVerifier:
         assert "Preuve non valide" in page
         assert "Signature valide" not in page
 
+    def test_a_proof_issued_after_its_key_was_retired_is_not_valid(self, navigateur, preuve, settings):
+        jws, _ = preuve
+        ancienne = settings.PREUVE_SIGNING_KEY
+        settings.PREUVE_SIGNING_KEY = cle_pem()
+        # retired two days before the proof was issued (two, so that the Paris and UTC dates never overlap)
+        settings.PREUVE_CLES_RETIREES = json.dumps([retiree(ancienne, 2)])
+
+        page = self.poster(navigateur, preuve=jws).content.decode()
+
+        assert "Preuve non valide" in page
+        assert f"clé retirée le {(timezone.localdate() - timedelta(days=2)).isoformat()}" in page
+        assert "Signature valide" not in page
+
     def test_garbage_is_not_valid(self, navigateur):
         assert "Preuve non valide" in self.poster(navigateur, preuve="pas une preuve").content.decode()
 

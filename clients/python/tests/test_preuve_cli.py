@@ -1,6 +1,7 @@
 """`preuve_verifier` offline with a saved JWKS, and the command line `indemnites-client verifier`."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from fabrique import Cle
@@ -91,3 +92,52 @@ def test_cli_refuses_a_changed_proof(preuve, jwks_fichier, capsys):
 
 def test_cli_needs_the_salt_to_compare_an_identity(preuve, jwks_fichier):
     assert main(["verifier", preuve, "--jwks", str(jwks_fichier), "--identifiant", "jean.are"]) == 2
+
+
+# --- a retired key (`retireeLe` in the JWKS) validates only proofs issued until the end of that day, UTC ----
+
+RETRAIT = "2026-12-06"
+FIN_DU_JOUR_DE_RETRAIT = int(datetime(2026, 12, 7, tzinfo=UTC).timestamp())
+
+
+@pytest.fixture
+def jwks_apres_rotation(tmp_path, cle):
+    courante = Cle()
+    retiree = {**cle.jwks["keys"][0], "retireeLe": RETRAIT}
+    chemin = tmp_path / "jwks-apres-rotation.json"
+    chemin.write_text(json.dumps({"keys": [*courante.jwks["keys"], retiree]}))
+    return chemin
+
+
+def emise_le(cle: Cle, iat: object) -> str:
+    return cle.signer({"iss": "https://api.example", "iat": iat, "beneficiaireAssuranceChomage": True})
+
+
+def test_a_proof_issued_before_its_key_was_retired_still_verifies(cle, jwks_apres_rotation):
+    assert preuve_verifier(emise_le(cle, FIN_DU_JOUR_DE_RETRAIT - 1), jwks_apres_rotation).kid == cle.cle.thumbprint()
+
+
+def test_a_proof_issued_after_its_key_was_retired_is_refused(cle, jwks_apres_rotation):
+    with pytest.raises(PreuveInvalide, match=f"clé retirée le {RETRAIT} avant l'émission de la preuve"):
+        preuve_verifier(emise_le(cle, FIN_DU_JOUR_DE_RETRAIT), jwks_apres_rotation)
+
+
+@pytest.mark.parametrize("iat", [None, "2026-12-01", True], ids=["absent", "texte", "booleen"])
+def test_a_proof_by_a_retired_key_without_a_readable_issue_date_is_refused(cle, jwks_apres_rotation, iat):
+    with pytest.raises(PreuveInvalide, match="date d'émission"):
+        preuve_verifier(emise_le(cle, iat), jwks_apres_rotation)
+
+
+def test_an_unreadable_retirement_date_refuses_the_proof(cle, tmp_path):
+    chemin = tmp_path / "jwks.json"
+    chemin.write_text(json.dumps({"keys": [{**cle.jwks["keys"][0], "retireeLe": "bientôt"}]}))
+
+    with pytest.raises(PreuveInvalide, match="retireeLe"):
+        preuve_verifier(emise_le(cle, 1), chemin)
+
+
+def test_cli_refuses_a_proof_issued_after_its_key_was_retired(cle, jwks_apres_rotation, capsys):
+    code = main(["verifier", emise_le(cle, FIN_DU_JOUR_DE_RETRAIT + 3600), "--jwks", str(jwks_apres_rotation)])
+
+    assert code == 1
+    assert f"Preuve non valide : clé retirée le {RETRAIT}" in capsys.readouterr().err

@@ -2,7 +2,8 @@
 
 Une preuve est un JWS compact (ES256) ; sa revendication `empreinteIdentite` vaut
 SHA-256(sel + identité canonique) en hexadécimal, le sel (128 bits, 32 caractères hexadécimaux) étant
-l'en-tête `X-Preuve-Sel` reçu avec elle. Identités canoniques :
+l'en-tête `X-Preuve-Sel` reçu avec elle. Une clé retirée (`retireeLe` : AAAA-MM-JJ dans le JWKS) ne vérifie
+que les preuves émises (`iat`) avant le lendemain 00:00 UTC de son retrait. Identités canoniques :
 `identifiant:<identifiant>`, `nir:<NIR sans espace, point ni tiret, en majuscules>:<AAAA-MM-JJ>`, `sub:<sub>`.
 """
 
@@ -12,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,7 @@ def preuve_verifier(
         jeton = jwt.decode(jws.strip(), KeySet.import_key_set(dict(jwks)), algorithms=[ALGORITHME])  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError) as erreur:
         raise PreuveInvalide(f"preuve non valide : {erreur}") from erreur
+    _retrait_verifier(jwks, jeton.header.get("kid"), jeton.claims.get("iat"))
     concorde = None
     if sel and identite:
         empreinte = str(jeton.claims.get("empreinteIdentite", ""))
@@ -97,3 +99,44 @@ def preuve_verifier(
         sel=sel,
         identite_concorde=concorde,
     )
+
+
+def _retrait_verifier(jwks: Jwks, kid: object, iat: object) -> None:
+    """Refuse une preuve signée par une clé retirée avant son émission : une clé retirée parce qu'elle a
+    fuité ne doit pas valider les preuves fabriquées ensuite. `retireeLe` est une date : la clé a pu signer
+    jusqu'à la fin de ce jour (UTC), donc la preuve doit être émise avant le lendemain 00:00 UTC."""
+    retiree_le = _retiree_le(jwks, kid)
+    if retiree_le is None:
+        return
+    try:
+        fin = datetime.combine(date.fromisoformat(str(retiree_le)) + timedelta(days=1), time.min, tzinfo=UTC)
+    except ValueError as erreur:
+        illisible = f"date de retrait de la clé illisible dans le JWKS (retireeLe : {retiree_le!r})"
+        raise PreuveInvalide(illisible) from erreur
+    emission = _emission(iat)
+    if emission is None:
+        raise PreuveInvalide("preuve signée par une clé retirée, sans date d'émission (iat) lisible")
+    if emission >= fin:
+        raise PreuveInvalide(
+            f"clé retirée le {retiree_le} avant l'émission de la preuve ({emission:%Y-%m-%d %H:%M:%S} UTC) ; "
+            "une clé retirée ne vérifie que les preuves émises au plus tard le jour de son retrait (UTC)"
+        )
+
+
+def _retiree_le(jwks: Jwks, kid: object) -> object | None:
+    """Le `retireeLe` de la clé qui a vérifié la preuve, choisie comme joserfc la choisit : la seule clé du
+    jeu quand la preuve n'a pas de `kid`, sinon la première qui porte ce `kid`."""
+    cles = [cle for cle in jwks.get("keys", []) if isinstance(cle, Mapping)]
+    if kid is None and len(cles) == 1:
+        return cles[0].get("retireeLe")
+    nommees = [cle for cle in cles if cle.get("kid") == kid]
+    return nommees[0].get("retireeLe") if nommees else None
+
+
+def _emission(iat: object) -> datetime | None:
+    if isinstance(iat, bool) or not isinstance(iat, int | float):
+        return None
+    try:
+        return datetime.fromtimestamp(iat, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
