@@ -871,6 +871,7 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_VERSIONS_FINIR_SQL, [generation, debut, debut + generations.LOT])
             cursor.execute(_VERSIONS_ECRIRE_SQL, [instant, instant, generation, debut, debut + generations.LOT])
+        generations.lot_rendre()
 
 
 # Known persons' corrections: applied in the switch, where data calls see them with the new rights.
