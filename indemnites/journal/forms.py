@@ -1,4 +1,4 @@
-"""The administrator's export form."""
+"""The administrator's export form and the job seeker's period filter."""
 
 from typing import Any
 
@@ -9,7 +9,24 @@ from indemnites.journal.selectors import Filtres, Periode, clients_lister
 from indemnites.journal.services.export import FORMATS
 
 
-class ExportForm(DsfrBaseForm):
+class _AvecPeriode(DsfrBaseForm):
+    """A form with a `depuis`–`jusqu_au` period (fields declared by each form, with its own labels)."""
+
+    def get_context(self) -> dict[str, Any]:
+        # DsfrBaseForm's transitional warning about marking optional fields, without the warning.
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean()
+        depuis, jusqu_au = donnees.get("depuis"), donnees.get("jusqu_au")
+        if depuis and jusqu_au and depuis > jusqu_au:
+            self.add_error("jusqu_au", "La fin de la période doit suivre son début.")
+        return donnees
+
+
+class ExportForm(_AvecPeriode):
     client = forms.ChoiceField(label="Client", required=False)
     habilitation = forms.RegexField(
         label="Numéro d'habilitation",
@@ -31,17 +48,8 @@ class ExportForm(DsfrBaseForm):
         clients = [(client_id, f"{nom} ({client_id})") for client_id, nom in clients_lister()]
         self.fields["client"].choices = [("", "Tous les clients"), *clients]
 
-    def get_context(self) -> dict[str, Any]:
-        # DsfrBaseForm's transitional warning about marking optional fields, without the warning.
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
-
     def clean(self) -> dict[str, Any]:
         donnees = super().clean()
-        depuis, jusqu_au = donnees.get("depuis"), donnees.get("jusqu_au")
-        if depuis and jusqu_au and depuis > jusqu_au:
-            self.add_error("jusqu_au", "La fin de la période précède son début.")
         if donnees.get("format") not in FORMATS:
             self.add_error("format", "Choisissez CSV ou JSON Lines.")
         return donnees
@@ -56,23 +64,11 @@ class ExportForm(DsfrBaseForm):
         )
 
 
-class PeriodeForm(DsfrBaseForm):
+class PeriodeForm(_AvecPeriode):
     """The job seeker's period filter on « Qui a consulté mes données ? » (GET: the URL can be kept)."""
 
     depuis = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     jusqu_au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def get_context(self) -> dict[str, Any]:
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
-
-    def clean(self) -> dict[str, Any]:
-        donnees = super().clean()
-        depuis, jusqu_au = donnees.get("depuis"), donnees.get("jusqu_au")
-        if depuis and jusqu_au and depuis > jusqu_au:
-            self.add_error("jusqu_au", "La fin de la période doit suivre son début.")
-        return donnees
 
     def periode(self) -> Periode:
         if not self.is_valid():

@@ -296,21 +296,25 @@ def test_ranges_checked_apart_find_what_one_pass_finds(valeurs, data):
     assert (obtenu.verifies, obtenu.premier, obtenu.dernier) == (attendu.verifies, attendu.premier, attendu.dernier)
 
 
+# An access record's values before the proof flag (the order of domain.contenu_canonique).
+VALEURS_SANS_DRAPEAU = [
+    "2026-01-01T00:00:00.000000Z",
+    "r",
+    "partenaire",
+    "c",
+    "",
+    "",
+    "s",
+    "",
+    "donnees-transmises",
+    200,
+    "",
+    "",
+]
+
+
 def test_a_record_without_proof_keeps_the_canonical_form_it_had_before_the_flag():
-    valeurs = [
-        "2026-01-01T00:00:00.000000Z",
-        "r",
-        "partenaire",
-        "c",
-        "",
-        "",
-        "s",
-        "",
-        "donnees-transmises",
-        200,
-        "",
-        "",
-    ]
+    valeurs = VALEURS_SANS_DRAPEAU
 
     sans_preuve = domain.contenu_canonique(ACCES, [*valeurs, False])
 
@@ -319,20 +323,6 @@ def test_a_record_without_proof_keeps_the_canonical_form_it_had_before_the_flag(
 
 
 def test_the_proof_flag_is_part_of_the_fingerprint():
-    valeurs = [
-        "2026-01-01T00:00:00.000000Z",
-        "r",
-        "partenaire",
-        "c",
-        "",
-        "",
-        "s",
-        "",
-        "donnees-transmises",
-        200,
-        "",
-        "",
-    ]
-
+    valeurs = VALEURS_SANS_DRAPEAU
     assert domain.empreinte_contenu(ACCES, [*valeurs, True]) != domain.empreinte_contenu(ACCES, [*valeurs, False])
     assert domain.empreinte_contenu(ACCES, [*valeurs, 1]) == domain.empreinte_contenu(ACCES, [*valeurs, True])
