@@ -66,11 +66,23 @@ def personne_du_corps(request: HttpRequest) -> str | None:
         return None
     if not isinstance(corps, dict):
         return None
-    if isinstance(corps.get("identifiant"), str):
+    if _texte(corps.get("identifiant")):
         return _empreinte("identifiant", corps["identifiant"])
-    if isinstance(corps.get("nir"), str) and isinstance(corps.get("dateNaissance"), str):
+    if _texte(corps.get("nir")) and _texte(corps.get("dateNaissance")):
         return _empreinte("nir", corps["nir"], corps["dateNaissance"])
     return None
+
+
+def _texte(valeur: object) -> bool:
+    """A string that is valid Unicode: JSON may carry a lone surrogate (`\\ud800`), which names nobody and
+    which validation refuses (422) once the limits let the call through."""
+    if not isinstance(valeur, str):
+        return False
+    try:
+        valeur.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def personne_usager(user_id: int) -> str:

@@ -107,3 +107,17 @@ def test_clients_are_counted_apart(client_quota, consulter):
 
     assert consulter(second, personne(0)).status_code == 404
     assert AlerteUsage.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("identite", "champ"),
+    [({"identifiant": "\ud800"}, "identifiant"), ({"nir": "\ud800", "dateNaissance": "1985-05-12"}, "nir")],
+)
+def test_an_identity_that_is_not_valid_unicode_is_a_422_not_counted(client_quota, consulter, identite, champ):
+    # Counting distinct persons reads the body before validation: invalid Unicode must reach validation.
+    _, jeton = client_quota()
+
+    reponse = consulter(jeton, identite)
+
+    assert reponse.status_code == 422, reponse.content
+    assert champ in {erreur["champ"] for erreur in reponse.json()["errors"]}
