@@ -20,9 +20,10 @@ from indemnites.journal import domain
 from indemnites.journal.consultations_csv import consultations_csv
 from indemnites.journal.forms import ExportForm, PeriodeForm
 from indemnites.journal.selectors import (
+    COMPTE_PLAFOND,
     Curseur,
     cle_publique,
-    consultations_du_sujet,
+    consultations_compter,
     consultations_page,
     consultations_parcourir,
     dernier_point_de_controle,
@@ -61,7 +62,8 @@ class ConsultationsView(LoginRequiredMixin, TemplateView):
         filtre = urlencode({k: v for k, v in self.request.GET.items() if k in ("depuis", "jusqu_au") and v})
         return {
             **contexte,
-            "total": consultations_du_sujet(sujet=sujet, periode=periode).count(),
+            "total": consultations_compter(sujet=sujet, periode=periode, plafond=COMPTE_PLAFOND),
+            "plafond": COMPTE_PLAFOND,
             "suite": apres is not None,
             "suivante": page.suivante.jeton if page.suivante else "",
             "filtre": filtre,

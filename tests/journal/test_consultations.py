@@ -140,6 +140,34 @@ def test_consultations_are_paginated_by_keyset_and_a_new_consultation_shifts_not
     assert "Plus anciennes" not in seconde
 
 
+def test_records_of_the_same_instant_are_each_read_once_across_pages(http, jean):
+    sujet = str(jean.demandeur.pseudonyme)
+    with time_machine.travel(JUILLET, tick=False):
+        ecrire(40, sujet=sujet)
+    http.force_login(jean.utilisateur)
+
+    premiere = unescape(http.get(PAGE).content.decode())
+    suivante = re.search(r'href="\?apres=([0-9-]+)"', premiere)
+    assert suivante is not None
+    seconde = unescape(http.get(PAGE + "?apres=" + suivante.group(1)).content.decode())
+
+    lus = re.findall(r"<dd>DOSSIER-(\d+)</dd>", premiere + seconde)
+    assert sorted(map(int, lus)) == list(range(40))
+
+
+def test_the_count_stops_at_its_ceiling(http, jean, monkeypatch):
+    monkeypatch.setattr("indemnites.journal.views.COMPTE_PLAFOND", 3)
+    sujet = str(jean.demandeur.pseudonyme)
+    ecrire(3, sujet=sujet)
+    assert "Consultations de vos données (3)" in page(http, jean)
+
+    ecrire(2, sujet=sujet)
+    html = page(http, jean)
+
+    assert "Consultations de vos données (plus de 3)" in html
+    assert "<dd>DOSSIER-1</dd>" in html  # every record is still listed
+
+
 def test_a_malformed_cursor_shows_the_first_page(http, jean):
     ecrire(2, sujet=str(jean.demandeur.pseudonyme))
     http.force_login(jean.utilisateur)

@@ -15,9 +15,11 @@ from indemnites.journal.selectors.chaine import (
     tete_lire,
 )
 from indemnites.journal.selectors.consultations import (
+    COMPTE_PLAFOND,
     Consultation,
     Curseur,
     Periode,
+    consultations_compter,
     consultations_du_sujet,
     consultations_page,
     consultations_parcourir,
@@ -41,6 +43,7 @@ from indemnites.journal.selectors.verification import journal_verifier
 
 __all__ = [
     "COLONNES_EXPORT",
+    "COMPTE_PLAFOND",
     "MODELES",
     "PARIS",
     "Consultation",
@@ -52,6 +55,7 @@ __all__ = [
     "cle_signature",
     "cles_de_verification",
     "clients_lister",
+    "consultations_compter",
     "consultations_du_sujet",
     "consultations_page",
     "consultations_parcourir",

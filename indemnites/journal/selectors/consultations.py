@@ -17,6 +17,9 @@ from indemnites.journal.selectors.habilitations import (
     presentations_lire,
 )
 
+# Beyond this many, the page says "more than" instead of counting them all.
+COMPTE_PLAFOND = 1000
+
 
 @dataclass(frozen=True)
 class Consultation:
@@ -72,9 +75,17 @@ def consultations_du_sujet(
     if periode.jusqu_au:
         enregistrements = enregistrements.filter(horodatage__lt=debut_du_jour(periode.jusqu_au + timedelta(days=1)))
     if apres is not None:
-        plus_ancien = Q(horodatage__lt=apres.horodatage) | Q(horodatage=apres.horodatage, id__lt=apres.pk)
-        enregistrements = enregistrements.filter(plus_ancien)
+        # `horodatage <= instant` bounds the index scan (the page starts at the cursor, however deep); the
+        # `OR` only sorts out the records of that very instant.
+        plus_ancien = Q(horodatage__lt=apres.horodatage) | Q(id__lt=apres.pk)
+        enregistrements = enregistrements.filter(plus_ancien, horodatage__lte=apres.horodatage)
     return enregistrements
+
+
+def consultations_compter(*, sujet: str, periode: Periode = Periode(), plafond: int = COMPTE_PLAFOND) -> int:
+    """How many records in the period, counted up to `plafond` + 1 only: a page never counts all the records
+    of a person consulted 200,000 times (more than `plafond` is shown as such)."""
+    return consultations_du_sujet(sujet=sujet, periode=periode)[: plafond + 1].count()
 
 
 @dataclass(frozen=True)
