@@ -48,6 +48,22 @@ def test_records_past_retention_are_deleted_and_the_rest_still_verifies(journal_
     assert "(n° 6 à 10)" in rapport
 
 
+def test_a_purge_by_small_ranges_deletes_the_same_records(journal_sur_deux_ans, verifier):
+    sortie = purger("--journal", "acces", "--lot", "2", "--pause", "0")
+
+    assert "5 enregistrement(s) antérieur(s)" in sortie
+    assert list(Enregistrement.objects.values_list("rang", flat=True)) == [6, 7, 8, 9, 10]
+    intact, rapport = verifier()
+    assert intact, rapport
+
+
+def test_a_range_of_no_record_is_refused(journal_sur_deux_ans):
+    with pytest.raises(CommandError, match="lot de suppression"):
+        purger("--journal", "acces", "--lot", "0")
+
+    assert Enregistrement.objects.count() == 10
+
+
 def test_the_purge_is_journaled_and_a_second_one_deletes_nothing(journal_sur_deux_ans):
     purger("--journal", "acces")
 

@@ -3,11 +3,13 @@ anchors what remains, so the remaining journal still verifies. The purge is itse
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from time import sleep
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.journal.domain import ACCES, mois_retrancher
 from indemnites.journal.models import PointDeControle
 from indemnites.journal.selectors import MODELES, PARIS
@@ -15,7 +17,10 @@ from indemnites.journal.services.ecriture import action_enregistrer
 from indemnites.journal.services.points_de_controle import point_de_controle_creer
 from indemnites.journal.services.scellement import journaux_sceller
 
-LOT_SUPPRESSION = 10_000
+# A year of journal holds tens of millions of records; purging a month (1.6 million) runs while the service
+# answers: small ranges, a pause between them (bench/README.md, « Le journal à l'échelle d'une année »).
+LOT_SUPPRESSION = 5_000
+PAUSE_SECONDES = 0.05
 
 
 @dataclass(frozen=True)
@@ -47,9 +52,36 @@ def _borne(journal: str, limite: datetime) -> int:
     return enregistrements.order_by("-rang").values_list("rang", flat=True).first() or 0
 
 
-def journal_purger(*, journal: str, acteur: object, aujourdhui: date | None = None) -> Purge:
-    """Deletes the records past retention. Raises JournalAltere (nothing deleted) when the records to delete
-    do not verify: evidence of tampering is never destroyed by a purge."""
+def _supprimer(journal: str, premier: int, borne: int, *, lot: int, pause: float) -> int:
+    """Records `premier` to `borne`, by ranges of `lot` record numbers: each range is a short transaction that
+    walks the record-number index from where the previous one stopped (never over the dead entries of the
+    ranges already deleted), then the purge pauses, so that the data calls' writes and the disk keep up."""
+    table = MODELES[journal]._meta.db_table
+    supprimes = 0
+    for debut in range(premier, borne + 1, lot):
+        with verrou_ecriture(), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE rang >= %s AND rang <= %s", [debut, min(debut + lot - 1, borne)]
+            )
+            supprimes += cursor.rowcount
+        if pause:
+            sleep(pause)
+    return supprimes
+
+
+def journal_purger(
+    *,
+    journal: str,
+    acteur: object,
+    aujourdhui: date | None = None,
+    lot: int = LOT_SUPPRESSION,
+    pause: float = PAUSE_SECONDES,
+) -> Purge:
+    """Deletes the records past retention, `lot` record numbers at a time with a `pause` (seconds) after each
+    range. Raises JournalAltere (nothing deleted) when the records to delete do not verify: evidence of
+    tampering is never destroyed by a purge."""
+    if lot < 1 or pause < 0:
+        raise ValueError("le lot de suppression doit être d'au moins un enregistrement, la pause positive ou nulle")
     limite = _limite(journal, aujourdhui or timezone.localdate())
     journaux_sceller(journaux=(journal,))  # a record waiting for its seal is purged only once sealed
     borne = _borne(journal, limite)
@@ -58,13 +90,7 @@ def journal_purger(*, journal: str, acteur: object, aujourdhui: date | None = No
     if premier is None or borne < premier:
         return Purge(journal=journal, limite=limite, jusqu_au_rang=0, supprimes=0)
     point_de_controle_creer(journal=journal, rang=borne)  # verifies up to the boundary, then signs it
-    supprimes = 0
-    while True:
-        with transaction.atomic():
-            lot = list(MODELES[journal].objects.filter(rang__lte=borne).values_list("pk", flat=True)[:LOT_SUPPRESSION])
-            if not lot:
-                break
-            supprimes += MODELES[journal].objects.filter(pk__in=lot).delete()[0]
+    supprimes = _supprimer(journal, premier, borne, lot=lot, pause=pause)
     with transaction.atomic():
         # Checkpoints before the boundary name deleted records; the boundary's own anchors what remains.
         PointDeControle.objects.filter(journal=journal, rang__lt=borne).delete()

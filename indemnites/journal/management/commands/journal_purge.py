@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from indemnites.journal.management.commands._outils import NOMS, acteur_commande, journal_argument, journaux, nombre
 from indemnites.journal.services import JournalAltere, journal_purger
+from indemnites.journal.services.purge import LOT_SUPPRESSION, PAUSE_SECONDES
 
 
 class Command(BaseCommand):
@@ -20,11 +21,28 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         journal_argument(parser)
+        parser.add_argument(
+            "--lot",
+            type=int,
+            default=LOT_SUPPRESSION,
+            help=f"numéros d'enregistrement supprimés par transaction (défaut {LOT_SUPPRESSION})",
+        )
+        parser.add_argument(
+            "--pause",
+            type=float,
+            default=PAUSE_SECONDES,
+            help=f"secondes d'attente entre deux transactions, pour le service qui répond (défaut {PAUSE_SECONDES})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         for journal in journaux(options["journal"]):
             try:
-                purge = journal_purger(journal=journal, acteur=acteur_commande("journal_purge"))
+                purge = journal_purger(
+                    journal=journal,
+                    acteur=acteur_commande("journal_purge"),
+                    lot=options["lot"],
+                    pause=options["pause"],
+                )
             except (ImproperlyConfigured, ValueError) as erreur:
                 raise CommandError(str(erreur)) from None
             except JournalAltere as altere:
