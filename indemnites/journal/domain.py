@@ -297,6 +297,9 @@ class Verification:
         journal = self.rapport.journal
         entete = [journal, VERSION]
         etat = self._etat
+        if self.rapport.premier is None and etat is not None:  # resumed (reprendre): the range starts here
+            lignes = list(lignes)
+            self.rapport.premier = lignes[0][0] if lignes else None
         compte = 0
         if etat is not None:
             attendu, attendue, avant, points = etat.attendu, etat.precedente, etat.avant_precedente, etat.points
@@ -351,6 +354,15 @@ class Verification:
             self._etat = _Etat(
                 attendu=rang + 1, precedente=empreinte, points=self._points_valides, avant_precedente=avant
             )
+
+    def partir_du_point(self, rang: int) -> None:
+        """Start right after the signed checkpoint of record `rang`, without reading the records before it
+        (they were verified when it was signed): the next record must be n° `rang` + 1 and follow the
+        fingerprint the checkpoint signed. Without a valid checkpoint there, the first record read must be
+        anchored as usual."""
+        ancre = self._points_valides.get(rang)
+        if ancre is not None:
+            self.reprendre([(rang, ancre.empreinte)])
 
     def points_valides(self) -> Iterable[PointDeControle]:
         return self._points_valides.values()

@@ -202,3 +202,49 @@ def test_an_unsealed_record_older_than_the_delay_is_an_anomaly_not_sealed(verifi
     assert not intact
     assert "n° 3 [non-scelle]" in sortie
     assert Enregistrement.objects.filter(rang__isnull=True).count() == 1
+
+
+def test_since_the_last_checkpoint_only_the_records_written_after_it_are_read(verifier):
+    ecrire(4)
+    point_de_controle_creer(journal="acces")
+    ecrire(3)
+    sql(f"UPDATE {TABLE} SET reference_dossier = 'MODIFIE' WHERE rang = 2")  # before the checkpoint
+
+    intact, sortie = verifier("--depuis-dernier-point")
+
+    assert intact, sortie
+    assert "3 enregistrement(s) vérifié(s) (n° 5 à 7)" in sortie
+    assert numeros_signales(verifier()[1]) == [2]  # the full verification still finds it
+
+
+def test_since_the_last_checkpoint_an_edit_after_it_is_reported(verifier):
+    ecrire(4)
+    point_de_controle_creer(journal="acces")
+    ecrire(3)
+    sql(f"UPDATE {TABLE} SET reference_dossier = 'MODIFIE' WHERE rang = 6")
+
+    intact, sortie = verifier("--depuis-dernier-point")
+
+    assert not intact
+    assert numeros_signales(sortie) == [6]
+
+
+def test_since_the_last_checkpoint_a_record_deleted_right_after_it_is_reported(verifier):
+    ecrire(4)
+    point_de_controle_creer(journal="acces")
+    ecrire(3)
+    sql(f"DELETE FROM {TABLE} WHERE rang = 5")
+
+    intact, sortie = verifier("--depuis-dernier-point")
+
+    assert not intact
+    assert numeros_signales(sortie)[0] == 5
+
+
+def test_since_the_last_checkpoint_without_one_everything_is_read(verifier):
+    ecrire(3)
+
+    intact, sortie = verifier("--depuis-dernier-point")
+
+    assert intact, sortie
+    assert "3 enregistrement(s) vérifié(s) (n° 1 à 3)" in sortie

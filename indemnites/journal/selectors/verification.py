@@ -48,11 +48,14 @@ def journal_verifier(
     jusqu_a: int | None = None,
     processus: int = 1,
     segment_minimal: int = SEGMENT_MINIMAL,
+    depuis_dernier_point: bool = False,
 ) -> Rapport:
     """Recomputes one journal's chain and checks its signed checkpoints (those in the database and the
     `ancres` kept elsewhere). `depuis`: start after this record number, which must be a signed checkpoint;
-    `jusqu_a`: stop there (the chain head is then not compared). `processus` > 1 splits a large journal
-    into ranges of record numbers checked in parallel, with the same findings as one process."""
+    `depuis_dernier_point`: start after the last checkpoint (what was written since it was signed, the
+    records before it having been verified when it was signed); `jusqu_a`: stop there (the chain head is
+    then not compared). `processus` > 1 splits a large journal into ranges of record numbers checked in
+    parallel, with the same findings as one process."""
     isoler = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         if isoler:
@@ -60,7 +63,11 @@ def journal_verifier(
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         tete_avant = tete_lire(journal=journal)
         points = [*points_de_controle_lister(journal=journal), *ancres]
+        if depuis_dernier_point:
+            depuis = max((point.rang for point in points if point.journal == journal), default=depuis)
         verification = domain.Verification(journal, points=points, cles=cles_de_verification())
+        if depuis:
+            verification.partir_du_point(depuis)
         segments = _segments(journal, depuis, jusqu_a, processus, segment_minimal)
         if len(segments) == 1:
             for lot in _lignes(journal, depuis=depuis, jusqu_a=jusqu_a):
@@ -131,8 +138,10 @@ def _segment_verifier(
 def _en_parallele(
     journal: str, segments: list[tuple[int, int]], points: list[domain.PointDeControle], depuis: int, processus: int
 ) -> list[tuple[Rapport, tuple[int, str, str] | None]]:
+    ancre = {point.rang: point for point in points}.get(depuis)
+    depart = [(depuis, ancre.empreinte)] if ancre is not None else []
     taches = [
-        (journal, debut, fin, _contexte(journal, debut, depuis) if rang else [], points)
+        (journal, debut, fin, _contexte(journal, debut, depuis) if rang else depart, points)
         for rang, (debut, fin) in enumerate(segments)
     ]
     connections.close_all()  # a forked child must never use its parent's connection

@@ -47,6 +47,13 @@ class Command(BaseCommand):
             default=min(4, os.cpu_count() or 1),
             help="processus qui se partagent un grand journal (défaut : les cœurs, 4 au plus)",
         )
+        parser.add_argument(
+            "--depuis-dernier-point",
+            action="store_true",
+            help="ne vérifie que ce qui suit le dernier point de contrôle signé (en base ou --ancre) : ce qui le "
+            "précède a été vérifié avant sa signature ; pour une vérification fréquente, la complète restant "
+            "périodique",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         ancres = self._ancres(options["ancre"])
@@ -57,6 +64,7 @@ class Command(BaseCommand):
                 journal=journal,
                 ancres=[a for a in ancres if a.journal == journal],
                 processus=max(1, options["processus"]),
+                depuis_dernier_point=options["depuis_dernier_point"],
             )
             self._rapport_ecrire(rapport, time.perf_counter() - debut)
             if not rapport.integre:
