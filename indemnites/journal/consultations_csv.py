@@ -41,14 +41,21 @@ def _ligne(consultation: Consultation) -> tuple[str, ...]:
     )
 
 
+# A streamed response's server writes each piece on its own: pieces of many lines, not one write per line.
+MORCEAU = 32 * 1024
+
+
 def consultations_csv(consultations: Iterable[Consultation]) -> Iterator[str]:
-    """Lines one by one (for a streamed response), with a BOM so that spreadsheets read UTF-8."""
+    """The CSV in pieces of about MORCEAU characters (for a streamed response, in constant memory), with a BOM
+    so that spreadsheets read UTF-8."""
     tampon = io.StringIO()
+    tampon.write("\ufeff")
     ecrivain = csv.writer(tampon, delimiter=";")
-    yield "\ufeff"
     lignes = (tuple(_cellule(valeur) for valeur in _ligne(c)) for c in consultations)
     for ligne in chain([ENTETES], lignes):
         ecrivain.writerow(ligne)
-        yield tampon.getvalue()
-        tampon.seek(0)
-        tampon.truncate()
+        if tampon.tell() >= MORCEAU:
+            yield tampon.getvalue()
+            tampon.seek(0)
+            tampon.truncate()
+    yield tampon.getvalue()

@@ -232,6 +232,17 @@ def test_the_csv_download_follows_the_period_and_reads_beyond_one_batch(http, je
     assert vide.decode().count("\n") == 1  # the header only
 
 
+def test_the_csv_download_is_sent_in_pieces_of_many_lines(http, jean, monkeypatch):
+    monkeypatch.setattr("indemnites.journal.consultations_csv.MORCEAU", 1000)
+    ecrire(30, sujet=str(jean.demandeur.pseudonyme))
+    http.force_login(jean.utilisateur)
+
+    morceaux = list(http.get(PAGE + ".csv").streaming_content)
+
+    assert 2 <= len(morceaux) <= 10  # not one per line: 31 lines of about 150 bytes
+    assert b"".join(morceaux).decode().count("\n") == 31
+
+
 def test_the_csv_download_needs_a_login(http):
     assert http.get(PAGE + ".csv")["Location"].startswith("/compte/connexion")
 
