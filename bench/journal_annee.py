@@ -28,6 +28,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -118,15 +120,41 @@ def _pages(parametres: dict[str, Any]) -> dict[str, Any]:
     client.get("/", secure=True)  # the process's first request loads URLs and templates: not a page's cost
     resultats = {}
     for nom, requete_get in _scenarios(sujet, parametres["manifeste"]).items():
-        durees = []
+        durees, sql = [], []
         for _ in range(repetitions):
-            debut = time.perf_counter()
-            reponse = client.get(PAGE, {k: v for k, v in requete_get.items() if v}, secure=True)
-            durees.append((time.perf_counter() - debut) * 1000)
+            with _chrono_sql() as requetes:
+                debut = time.perf_counter()
+                reponse = client.get(PAGE, {k: v for k, v in requete_get.items() if v}, secure=True)
+                durees.append((time.perf_counter() - debut) * 1000)
+            sql.append(sum(requetes))
             if reponse.status_code != 200:
                 raise commun.BenchError(f"{nom} : statut {reponse.status_code}")
-        resultats[nom] = {"p50": round(centile(durees, 50), 1), "max": round(max(durees), 1), "premier": durees[0]}
+        resultats[nom] = {
+            "p50": round(centile(durees, 50), 1),
+            "max": round(max(durees), 1),
+            "premier": durees[0],
+            "sql_p50": round(centile(sql, 50), 1),
+            "sql_max": round(max(sql), 1),
+        }
     return resultats
+
+
+@contextmanager
+def _chrono_sql() -> Iterator[list[float]]:
+    """The time (ms) of each SQL statement run inside: the database's share of a page."""
+    from django.db import connection
+
+    durees: list[float] = []
+
+    def chronometrer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        debut = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            durees.append((time.perf_counter() - debut) * 1000)
+
+    with connection.execute_wrapper(chronometrer):
+        yield durees
 
 
 def _csv(parametres: dict[str, Any]) -> dict[str, Any]:
@@ -223,7 +251,10 @@ def consultations(url: str, manifeste: dict[str, Any], args: argparse.Namespace)
         print(f"-- pages, {titre} ({args.repetitions} fois chacune) ; charge {_charge()}", flush=True)
         pages, _ = _etape(url, "_pages", {"sujet": sujet, "repetitions": args.repetitions, "manifeste": manifeste})
         for nom, chiffres in pages.items():
-            print(f"   {nom} : p50 {chiffres['p50']} ms, max {chiffres['max']} ms (premier {chiffres['premier']:.1f})")
+            print(
+                f"   {nom} : p50 {chiffres['p50']} ms, max {chiffres['max']} ms (premier {chiffres['premier']:.1f}) ; "
+                f"dont SQL p50 {chiffres['sql_p50']} ms, max {chiffres['sql_max']} ms"
+            )
     for titre, sujet in sujets.items():
         print(f"-- CSV, {titre} ; charge {_charge()}", flush=True)
         temoin, processus_temoin = _etape(url, "_csv", {"sujet": sujet, "temoin": True})
