@@ -248,3 +248,15 @@ def test_since_the_last_checkpoint_without_one_everything_is_read(verifier):
 
     assert intact, sortie
     assert "3 enregistrement(s) vérifié(s) (n° 1 à 3)" in sortie
+
+
+def test_records_read_in_many_batches_are_each_checked_once_in_order(verifier, monkeypatch):
+    monkeypatch.setattr("indemnites.journal.selectors.verification.LOT_VERIFICATION", 2)
+    ecrire(7)
+    intact, sortie = verifier()
+    assert intact, sortie
+    assert "7 enregistrement(s) vérifié(s) (n° 1 à 7)" in sortie
+
+    sql(f"UPDATE {TABLE} SET reference_dossier = 'MODIFIE' WHERE rang = 6")
+
+    assert numeros_signales(verifier()[1]) == [6]

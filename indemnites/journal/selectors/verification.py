@@ -2,7 +2,7 @@
 
 import multiprocessing
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
@@ -34,9 +34,13 @@ def _lignes(journal: str, *, depuis: int, jusqu_a: int | None) -> Iterator[list[
         f"SELECT rang, empreinte_precedente, empreinte, {', '.join(colonnes)} FROM {modele._meta.db_table} "
         f"WHERE rang > %s{borne} ORDER BY rang"
     )
-    with connection.chunked_cursor() as cursor:
+    with connection.chunked_cursor() as cursor, ThreadPoolExecutor(1) as lecteur:
         cursor.execute(sql, [depuis])
-        while lot := cursor.fetchmany(LOT_VERIFICATION):
+        # The next batch is read while this one is checked: the database produces rows (PostgreSQL: a
+        # server-side cursor, idle between FETCHes otherwise) while Python hashes them.
+        suivant = lecteur.submit(cursor.fetchmany, LOT_VERIFICATION)
+        while lot := suivant.result():
+            suivant = lecteur.submit(cursor.fetchmany, LOT_VERIFICATION)
             yield lot
 
 
