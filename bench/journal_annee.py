@@ -188,9 +188,7 @@ def _dernier_jour(_parametres: dict[str, Any]) -> dict[str, Any]:
     from indemnites.journal.models import PointDeControle
     from indemnites.journal.selectors import journal_verifier
 
-    rangs = list(
-        PointDeControle.objects.filter(journal="acces").order_by("-numero").values_list("rang", flat=True)[:2]
-    )
+    rangs = list(PointDeControle.objects.filter(journal="acces").order_by("-rang").values_list("rang", flat=True)[:2])
     debut = time.perf_counter()
     rapport = journal_verifier(journal="acces", depuis=rangs[-1])
     secondes = time.perf_counter() - debut
