@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import threading
@@ -458,9 +459,13 @@ def main(argv: list[str]) -> int:
         f"{manifeste['fin'][:10]} ; {os.cpu_count()} cœurs ; charge {_charge()}",
         flush=True,
     )
-    for nom in MESURES if args.mesure == "tout" else [args.mesure]:
-        print(f"== {nom}", flush=True)
-        MESURES[nom](args.database_url, manifeste, args)
+    try:
+        for nom in MESURES if args.mesure == "tout" else [args.mesure]:
+            print(f"== {nom}", flush=True)
+            MESURES[nom](args.database_url, manifeste, args)
+    finally:
+        shutil.rmtree(charge.METRICS_DIR, ignore_errors=True)  # the services' metrics of this run
+        (charge.BENCH_DIR / "journal-annee-export.err").unlink(missing_ok=True)
     return 0
 
 
