@@ -1,0 +1,294 @@
+"""The data call over a year of data (bench/README.md, « Une année de données »), and what a call costs.
+
+In one run, on loopback only, two services side by side (gunicorn, 2 sync workers each, as `make run` serves):
+**grand**, the year of data of `jeu_annee.py` (5 M persons, 10 M rights, 20 M journal records), and **petit**,
+an empty journal and a 10,000-person registry. Then `--tours` rounds, alternating which goes first; in each
+round and for each service:
+
+1. the data call at a constant rate (250 requests/s for 30 s by default, open loop, latency counted from each
+   request's due time): p50, p99, max, errors, and the journal checked: exactly one record per call (by
+   X-Request-ID, among the records written since the run began);
+2. the no-op (`GET /healthz`, the same stack without the data) at the same rate for `--duree-noop` seconds;
+3. for both, the CPU time per request of the gunicorn workers and of the PostgreSQL backends serving the
+   service (`pg_stat_activity` of its database, then `/proc/<pid>/stat`): the cost to track from now on.
+
+The target: the big set's p99 within 20 % of the small one's (medians of the rounds), zero errors, one record
+per call.
+
+    .venv/bin/python bench/appel_annee.py                            # builds the year (≈ 30 min), drops it after
+    .venv/bin/python bench/appel_annee.py --reutiliser --garder \\
+        --database-url postgres://postgres@127.0.0.1:5432/wt20a_annee   # a set kept by jeu_annee.py --garder
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import api_load as charge  # bench/ is not a package
+import commun
+import jeu_annee
+import psycopg
+
+JOURNAL = "journal_enregistrement"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Service:
+    nom: str  # "petit" or "grand"
+    url: str
+    pool: list[str]
+    serveur: commun.Serveur | None = None
+    jeton: str = ""
+    mesures: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return urllib.parse.urlparse(self.url).path.lstrip("/")
+
+
+def _ticks(pid: int) -> int:
+    try:
+        champs = Path(f"/proc/{pid}/stat").read_text().rpartition(") ")[2].split()
+    except OSError:
+        return 0
+    return int(champs[11]) + int(champs[12])  # utime + stime
+
+
+def _workers(serveur: commun.Serveur) -> list[int]:
+    """gunicorn's workers: the children of its master."""
+    enfants = Path(f"/proc/{serveur.process.pid}/task/{serveur.process.pid}/children")
+    return [int(pid) for pid in enfants.read_text().split()]
+
+
+def _backends(connexion: psycopg.Connection, base: str) -> list[int]:
+    """The PostgreSQL processes serving the service: its database's client backends, ours excepted."""
+    lignes = connexion.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+        "AND pid <> pg_backend_pid()",
+        [base],
+    ).fetchall()
+    return [pid for (pid,) in lignes]
+
+
+class Cpu:
+    """CPU time (ticks) of the workers and of the backends, by pid, between two instants."""
+
+    def __init__(self, service: Service, connexion: psycopg.Connection) -> None:
+        assert service.serveur is not None
+        self.workers = {pid: _ticks(pid) for pid in _workers(service.serveur)}
+        self.backends = {pid: _ticks(pid) for pid in _backends(connexion, service.base)}
+        self.instant = time.monotonic()
+
+    def depuis(self, avant: Cpu) -> dict[str, float]:
+        """Seconds of CPU since `avant`: a process present at both ends only (they are long-lived)."""
+
+        def delta(apres: dict[int, int], debut: dict[int, int]) -> float:
+            return sum(t - debut[pid] for pid, t in apres.items() if pid in debut) / TICK
+
+        return {"workers": delta(self.workers, avant.workers), "backends": delta(self.backends, avant.backends)}
+
+
+def _requetes(service: Service, noop: bool, nombre: int, prefixe: str) -> list[bytes]:
+    assert service.serveur is not None
+    port = service.serveur.port
+    requetes = []
+    for i in range(nombre):
+        entete = f"Host: {commun.HOST}:{port}\r\nX-Request-ID: {prefixe}{i:07d}\r\n"
+        if noop:
+            requetes.append(f"GET {commun.NOOP_PATH} HTTP/1.1\r\n{entete}\r\n".encode())
+            continue
+        corps = charge._body(random.choice(service.pool))
+        requetes.append(
+            f"POST {commun.DATA_PATH} HTTP/1.1\r\n{entete}Authorization: Bearer {service.jeton}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(corps)}\r\n\r\n".encode()
+            + corps
+        )
+    return requetes
+
+
+def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: float, duree: float) -> dict[str, Any]:
+    """One constant-rate run of the data call (or the no-op): latencies, errors, CPU per request, journal."""
+    assert service.serveur is not None
+    nombre = int(debit * duree)
+    prefixe = f"annee-{uuid.uuid4().hex[:10]}-"
+    requetes = _requetes(service, noop, nombre, prefixe)
+    id_avant = connexion.execute(f"SELECT COALESCE(MAX(id), 0) FROM {JOURNAL}").fetchone()[0]
+    charge_avant = Path("/proc/loadavg").read_text().split()[0]
+    avant = Cpu(service, connexion)
+    cles = None if noop else charge.DATA_KEYS
+    issue = asyncio.run(charge._constant_rate(service.serveur.port, requetes, debit, 10.0, cles))
+    cpu = Cpu(service, connexion).depuis(avant)
+    time.sleep(0.5)  # the last answers' records are committed before their answers leave; margin for the count
+    lignes, distincts = connexion.execute(
+        f"SELECT COUNT(*), COUNT(DISTINCT request_id) FROM {JOURNAL} WHERE id > %s AND request_id LIKE %s",
+        [id_avant, prefixe + "%"],
+    ).fetchone()
+    latences = sorted(x * 1000 for x in issue["latencies"])
+    erreurs = sum(issue["kinds"].values())
+    return {
+        "route": "noop" if noop else "appel",
+        "requetes": nombre,
+        "erreurs": erreurs,
+        "genres_erreurs": issue["kinds"],
+        "p50_ms": round(charge._percentile(latences, 50), 2),
+        "p99_ms": round(charge._percentile(latences, 99), 2),
+        "max_ms": round(latences[-1], 2) if latences else None,
+        "debit_obtenu": round(nombre / issue["elapsed"], 1),
+        "cpu_workers_us": round(cpu["workers"] / nombre * 1e6),
+        "cpu_backends_us": round(cpu["backends"] / nombre * 1e6),
+        "journal": {"enregistrements": lignes, "distincts": distincts},
+        "un_par_appel": noop or (lignes == distincts == nombre),
+        "charge_1min": charge_avant,
+    }
+
+
+def _petit(url: str, personnes: int) -> Service:
+    """An empty journal and a registry of `personnes` (api_load's preparation), dropped at the end."""
+    cible = charge._database_reset(charge.Target("postgresql", url), personnes, False)
+    prete = charge._run_phase(cible, "_prepare", str(personnes), "1000", "0")
+    return Service("petit", url, prete["pool"])
+
+
+def _grand(url: str, args: argparse.Namespace) -> tuple[Service, dict[str, Any]]:
+    manifeste = jeu_annee.manifeste_lire(url) if args.reutiliser else None
+    if manifeste is None:
+        print(f"construction du jeu d'une année (échelle {args.echelle})…", flush=True)
+        manifeste = jeu_annee.construire(url, echelle=args.echelle)
+    hasard = random.Random(7)
+    pool = [jeu_annee.identifiant(hasard.randint(1, manifeste["personnes"])) for _ in range(1000)]
+    return Service("grand", url, pool), manifeste
+
+
+def _demarrer(service: Service, workers: int) -> None:
+    cible = charge.Target("postgresql", service.url)
+    env = {
+        **charge._env(cible),
+        "METRIQUES_REPERTOIRE": str(charge.BENCH_DIR / f"appel-annee-{service.nom}-metriques"),
+    }
+    arguments = ["-c", "python:indemnites.exploitation.gunicorn", "indemnites.config.wsgi", "--workers", str(workers)]
+    journal = charge.BENCH_DIR / f"appel-annee-{service.nom}-gunicorn.log"
+    service.serveur = commun.Serveur(arguments, env, journal)
+    service.serveur.wait_ready()
+    service.jeton = commun.jeton(service.serveur.base)
+    charge._sanity_check(service.serveur.base, service.jeton, service.pool[0])
+
+
+def _mediane(valeurs: list[float]) -> float:
+    return round(statistics.median(valeurs), 2) if valeurs else float("nan")
+
+
+def _tableau(services: list[Service]) -> str:
+    lignes = [
+        "| jeu | route | tours | p50 / p99 / max (ms), médianes | erreurs | un enregistrement par appel "
+        "| CPU µs/requête gunicorn | CPU µs/requête PostgreSQL | total |",
+        "| --- | --- | ---: | --- | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for service in services:
+        for route in ("appel", "noop"):
+            tirs = [m for m in service.mesures if m["route"] == route]
+            workers = _mediane([m["cpu_workers_us"] for m in tirs])
+            backends = _mediane([m["cpu_backends_us"] for m in tirs])
+            lignes.append(
+                f"| {service.nom} | {'appel de données' if route == 'appel' else 'no-op'} | {len(tirs)} "
+                f"| {_mediane([m['p50_ms'] for m in tirs])} / {_mediane([m['p99_ms'] for m in tirs])} / "
+                f"{_mediane([m['max_ms'] for m in tirs])} | {sum(m['erreurs'] for m in tirs)} "
+                f"| {'oui' if all(m['un_par_appel'] for m in tirs) else 'NON'} | {workers:.0f} | {backends:.0f} "
+                f"| {workers + backends:.0f} |"
+            )
+    return "\n".join(lignes)
+
+
+def _verdict(petit: Service, grand: Service) -> str:
+    def p99(service: Service) -> float:
+        return _mediane([m["p99_ms"] for m in service.mesures if m["route"] == "appel"])
+
+    ecart = p99(grand) / p99(petit) - 1
+    erreurs = sum(m["erreurs"] for s in (petit, grand) for m in s.mesures)
+    journal = all(m["un_par_appel"] for s in (petit, grand) for m in s.mesures)
+    return (
+        f"p99 grand {p99(grand)} ms contre petit {p99(petit)} ms : {ecart:+.0%} "
+        f"({'OK' if ecart <= 0.20 else 'MANQUÉ'}, ≤ +20 %) ; "
+        f"erreurs {erreurs} ({'OK' if not erreurs else 'MANQUÉ'}) ; "
+        f"un enregistrement par appel : {'OK' if journal else 'MANQUÉ'}"
+    )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=jeu_annee.URL_DEFAUT, help="la base du jeu d'une année")
+    parser.add_argument("--reutiliser", action="store_true", help="reprendre le jeu gardé sur cette base s'il existe")
+    parser.add_argument("--echelle", type=float, default=1.0, help="échelle du jeu s'il faut le construire")
+    parser.add_argument("--garder", action="store_true", help="garder la base du jeu à la fin")
+    parser.add_argument("--personnes-petit", type=int, default=10_000, help="registre du petit jeu")
+    parser.add_argument("--debit", type=float, default=250.0, help="requêtes/s")
+    parser.add_argument("--duree", type=float, default=30.0, help="secondes de l'appel de données par tir")
+    parser.add_argument("--duree-noop", type=float, default=10.0, help="secondes du no-op par tir")
+    parser.add_argument("--tours", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not 0 < args.debit <= 1000 or not 0 < args.duree <= 120 or not 0 < args.duree_noop <= 120:
+        parser.error("débit ≤ 1000 req/s, durées ≤ 120 s")
+    print(f"{os.cpu_count()} cœurs, charge {Path('/proc/loadavg').read_text().strip()}", flush=True)
+    jeu_annee.preparer_repertoire()
+    grand, manifeste = _grand(args.database_url, args)
+    url_petit = f"{args.database_url}_petit"
+    services: list[Service] = []
+    try:
+        petit = _petit(url_petit, args.personnes_petit)
+        services = [petit, grand]
+        for service in services:
+            _demarrer(service, args.workers)
+        connexions = {
+            s.nom: psycopg.connect(s.url.replace("postgres://", "postgresql://"), autocommit=True) for s in services
+        }
+        for service in services:  # warm-up: imports, connections, caches
+            _tir(service, connexions[service.nom], False, 100, 3)
+            _tir(service, connexions[service.nom], True, 100, 2)
+        for tour in range(args.tours):
+            for service in services if tour % 2 == 0 else services[::-1]:
+                for noop, duree in ((False, args.duree), (True, args.duree_noop)):
+                    mesure = _tir(service, connexions[service.nom], noop, args.debit, duree)
+                    service.mesures.append(mesure)
+                    print(f"   tour {tour + 1} {service.nom} : {json.dumps(mesure, ensure_ascii=False)}", flush=True)
+    finally:
+        for service in services:
+            if service.serveur is not None:
+                service.serveur.stop()
+        nom_petit = urllib.parse.urlparse(url_petit).path.lstrip("/")
+        options = jeu_annee._psql_base(url_petit)[0]
+        subprocess.run(["dropdb", "--if-exists", "--force", *options, nom_petit], capture_output=True, check=False)
+        if not args.garder:
+            jeu_annee.supprimer(args.database_url)
+    print("\n" + _tableau(services))
+    print("\n" + _verdict(petit, grand))
+    taille = f"{manifeste['personnes']} personnes, {manifeste['enregistrements']} enregistrements"
+    print(f"jeu : {taille} ({manifeste['base']})")
+    sortie = charge.BENCH_DIR / f"appel-annee-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    sortie.write_text(json.dumps({s.nom: s.mesures for s in services}, indent=2, ensure_ascii=False))
+    print(f"détail : {sortie.relative_to(commun.ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except commun.BenchError as erreur:
+        print(f"appel_annee : {erreur}", file=sys.stderr)
+        sys.exit(2)
