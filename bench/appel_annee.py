@@ -159,6 +159,54 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
     }
 
 
+def _expliquer(identifiant: str) -> list[str]:
+    """In a child process on the service's database: the plan of the data call's statement (PostgreSQL: one
+    statement reads the rights and writes the record), executed then rolled back."""
+    jeu_annee._django()
+    from django.db import connection, transaction
+
+    from indemnites.droits.selectors import Identite, identite_condition
+    from indemnites.droits.services import consultation
+    from indemnites.journal.models import Mode
+    from indemnites.journal.services.ecriture import acces_insertion_selon
+    from indemnites.oauth.domain import CHAMPS
+
+    appel = consultation.Appel(
+        request_id="appel-annee-explain",
+        mode=Mode.PARTENAIRE,
+        client_id=commun.CLIENT_ID,
+        champs_accordes=frozenset(CHAMPS),
+        destinataire=charge.RECIPIENT,
+    )
+    condition, parametres = identite_condition(Identite(identifiant=identifiant))
+    insertion, valeurs = acces_insertion_selon(
+        "personne",
+        trouvee=consultation._trace(appel, resultat="donnees-transmises", statut=200, champs=CHAMPS),
+        inconnue=consultation._trace(appel, resultat="individu-inconnu", statut=404, sujet="inconnu:explain"),
+    )
+    sql = consultation._LIRE_ET_JOURNALISER.format(condition=condition, insertion=insertion)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, parametres + valeurs)
+        plan = [ligne for (ligne,) in cursor.fetchall()]
+        transaction.set_rollback(True)
+    return plan
+
+
+def _plan(service: Service) -> list[str]:
+    fait = subprocess.run(
+        [sys.executable, __file__, "_expliquer", service.pool[0]],
+        env=charge._env(charge.Target("postgresql", service.url)),
+        cwd=commun.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if fait.returncode != 0:
+        return [f"(plan indisponible : {fait.stderr.strip().splitlines()[-1:]})"]
+    return json.loads(fait.stdout.strip().splitlines()[-1])
+
+
 def _petit(url: str, personnes: int) -> Service:
     """An empty journal and a registry of `personnes` (api_load's preparation), dropped at the end."""
     cible = charge._database_reset(charge.Target("postgresql", url), personnes, False)
@@ -267,6 +315,8 @@ def main(argv: list[str]) -> int:
                     mesure = _tir(service, connexions[service.nom], noop, args.debit, duree)
                     service.mesures.append(mesure)
                     print(f"   tour {tour + 1} {service.nom} : {json.dumps(mesure, ensure_ascii=False)}", flush=True)
+        for service in services:
+            print(f"\nplan de l'appel de données, jeu {service.nom} :", *_plan(service), sep="\n   ", flush=True)
     finally:
         for service in services:
             if service.serveur is not None:
@@ -287,6 +337,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "_expliquer":
+        print(json.dumps(_expliquer(sys.argv[2])))
+        sys.exit(0)
     try:
         sys.exit(main(sys.argv[1:]))
     except commun.BenchError as erreur:
