@@ -30,6 +30,7 @@ import random
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import uuid
@@ -87,22 +88,42 @@ def _backends(connexion: psycopg.Connection, base: str) -> list[int]:
     return [pid for (pid,) in lignes]
 
 
-class Cpu:
-    """CPU time (ticks) of the workers and of the backends, by pid, between two instants."""
+class Cpu(threading.Thread):
+    """CPU time of the workers and of the backends during a run, sampled every half second: a process that
+    starts during the run (a connection reopened after CONN_MAX_AGE) counts from zero, one that ends keeps its
+    last sample (at most half a second of it is lost)."""
 
-    def __init__(self, service: Service, connexion: psycopg.Connection) -> None:
+    def __init__(self, service: Service) -> None:
+        super().__init__(daemon=True)
         assert service.serveur is not None
-        self.workers = {pid: _ticks(pid) for pid in _workers(service.serveur)}
-        self.backends = {pid: _ticks(pid) for pid in _backends(connexion, service.base)}
-        self.instant = time.monotonic()
+        self.serveur, self.url, self.base = service.serveur, service.url, service.base
+        self.premiers: dict[str, dict[int, int]] = {"workers": {}, "backends": {}}
+        self.derniers: dict[str, dict[int, int]] = {"workers": {}, "backends": {}}
+        self.arret = threading.Event()
+        self.connexion = psycopg.connect(self.url, autocommit=True)
+        self._relever(premier=True)
 
-    def depuis(self, avant: Cpu) -> dict[str, float]:
-        """Seconds of CPU since `avant`: a process present at both ends only (they are long-lived)."""
+    def _relever(self, premier: bool = False) -> None:
+        for genre, pids in (("workers", _workers(self.serveur)), ("backends", _backends(self.connexion, self.base))):
+            for pid in pids:
+                ticks = _ticks(pid)
+                self.premiers[genre].setdefault(pid, ticks if premier else 0)
+                self.derniers[genre][pid] = max(ticks, self.derniers[genre].get(pid, 0))
 
-        def delta(apres: dict[int, int], debut: dict[int, int]) -> float:
-            return sum(t - debut[pid] for pid, t in apres.items() if pid in debut) / TICK
+    def run(self) -> None:
+        while not self.arret.wait(0.5):
+            self._relever()
 
-        return {"workers": delta(self.workers, avant.workers), "backends": delta(self.backends, avant.backends)}
+    def terminer(self) -> dict[str, float]:
+        """Seconds of CPU of each kind since the start."""
+        self.arret.set()
+        self.join()
+        self._relever()
+        self.connexion.close()
+        return {
+            genre: sum(t - self.premiers[genre][pid] for pid, t in self.derniers[genre].items()) / TICK
+            for genre in ("workers", "backends")
+        }
 
 
 def _requetes(service: Service, noop: bool, nombre: int, prefixe: str) -> list[bytes]:
@@ -131,10 +152,11 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
     requetes = _requetes(service, noop, nombre, prefixe)
     id_avant = connexion.execute(f"SELECT COALESCE(MAX(id), 0) FROM {JOURNAL}").fetchone()[0]
     charge_avant = Path("/proc/loadavg").read_text().split()[0]
-    avant = Cpu(service, connexion)
+    releve = Cpu(service)
+    releve.start()
     cles = None if noop else charge.DATA_KEYS
     issue = asyncio.run(charge._constant_rate(service.serveur.port, requetes, debit, 10.0, cles))
-    cpu = Cpu(service, connexion).depuis(avant)
+    cpu = releve.terminer()
     lignes, distincts = _journal_attendre(connexion, id_avant, prefixe, 0 if noop else nombre)
     serveur = sorted(_durees_serveur(service.serveur.log.name, prefixe))
     latences = sorted(x * 1000 for x in issue["latencies"])
