@@ -15,7 +15,7 @@ round and for each service:
 The target: the big set's p99 within 20 % of the small one's (medians of the rounds), zero errors, one record
 per call.
 
-    .venv/bin/python bench/appel_annee.py                            # builds the year (≈ 30 min), drops it after
+    .venv/bin/python bench/appel_annee.py                            # builds the year (17 min here), drops it after
     .venv/bin/python bench/appel_annee.py --reutiliser --garder \\
         --database-url postgres://postgres@127.0.0.1:5432/wt20a_annee   # a set kept by jeu_annee.py --garder
 """
