@@ -4,24 +4,9 @@
 # replaces the index on `sujet` alone. On PostgreSQL it is built CONCURRENTLY: a journal of millions of records
 # takes minutes to index, and a plain CREATE INDEX would block the data calls' journal writes meanwhile.
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
-
-class AjouterIndexSansBloquer(AddIndexConcurrently):
-    """CREATE INDEX CONCURRENTLY on PostgreSQL, a plain CREATE INDEX elsewhere (SQLite)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+from indemnites.core.operations import AjouterIndexSansBloquer
 
 
 class Migration(migrations.Migration):
