@@ -133,12 +133,13 @@ def _pages(parametres: dict[str, Any]) -> dict[str, Any]:
     client.get(PAGE, secure=True)
     resultats: dict[str, Any] = {"premiere_du_processus": round((time.perf_counter() - debut) * 1000, 1)}
     for nom, requete_get in _scenarios(sujet, parametres["manifeste"]).items():
-        durees, sql = [], []
+        durees, sql, cpu = [], [], []
         for _ in range(repetitions):
             with _chrono_sql() as requetes:
-                debut = time.perf_counter()
+                debut, debut_cpu = time.perf_counter(), time.process_time()
                 reponse = client.get(PAGE, {k: v for k, v in requete_get.items() if v}, secure=True)
                 durees.append((time.perf_counter() - debut) * 1000)
+                cpu.append((time.process_time() - debut_cpu) * 1000)
             sql.append(sum(requetes))
             if reponse.status_code != 200:
                 raise commun.BenchError(f"{nom} : statut {reponse.status_code}")
@@ -148,6 +149,8 @@ def _pages(parametres: dict[str, Any]) -> dict[str, Any]:
             "premier": durees[0],
             "sql_p50": round(centile(sql, 50), 1),
             "sql_max": round(max(sql), 1),
+            "cpu_p50": round(centile(cpu, 50), 1),
+            "cpu_max": round(max(cpu), 1),
         }
     return resultats
 
@@ -267,7 +270,8 @@ def consultations(url: str, manifeste: dict[str, Any], args: argparse.Namespace)
         for nom, chiffres in pages.items():
             print(
                 f"   {nom} : p50 {chiffres['p50']} ms, max {chiffres['max']} ms (premier {chiffres['premier']:.1f}) ; "
-                f"dont SQL p50 {chiffres['sql_p50']} ms, max {chiffres['sql_max']} ms"
+                f"dont SQL p50 {chiffres['sql_p50']} ms, max {chiffres['sql_max']} ms ; CPU de Django p50 "
+                f"{chiffres['cpu_p50']} ms, max {chiffres['cpu_max']} ms"
             )
     for titre, sujet in sujets.items():
         print(f"-- CSV, {titre} ; charge {_charge()}", flush=True)
