@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.template.base import Template
 
 from indemnites.journal.models import Enregistrement
 from indemnites.journal.selectors import Periode, consultations_parcourir
@@ -175,6 +176,24 @@ def test_a_malformed_cursor_shows_the_first_page(http, jean):
     html = unescape(http.get(PAGE + "?apres=x-1").content.decode())
 
     assert "<dd>DOSSIER-1</dd>" in html
+
+
+def test_a_page_seen_again_reads_and_parses_no_template(http, jean, monkeypatch):
+    """Templates are parsed once per process: the period form's field templates were parsed on every page
+    (a new renderer for each form), a cost and garbage paid by each request."""
+    http.force_login(jean.utilisateur)
+    adresse = PAGE + "?depuis=2026-07-01&jusqu_au=2026-07-31"
+    assert http.get(adresse).status_code == 200
+    analyses = []
+    compiler = Template.compile_nodelist
+    monkeypatch.setattr(
+        Template, "compile_nodelist", lambda gabarit: analyses.append(gabarit.name) or compiler(gabarit)
+    )
+
+    html = unescape(http.get(adresse).content.decode())
+
+    assert 'value="2026-07-01"' in html  # the fields were rendered
+    assert analyses == []
 
 
 def test_the_period_filter_keeps_paris_days_both_included(http, jean, consultations):
