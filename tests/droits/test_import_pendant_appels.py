@@ -6,6 +6,8 @@ the switch, the new one after: never a mix. On PostgreSQL, calls from other thre
 writes, and none fails or waits.
 """
 
+import fcntl
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +17,7 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection
 
+from indemnites.core import verrou_ecriture
 from indemnites.droits.models import DemandeurEmploi, Droit, Generation
 from indemnites.droits.services import generations
 from tests.api.outils import corps
@@ -134,6 +137,39 @@ def test_the_next_import_clears_what_an_interrupted_one_left(tmp_path, appeler):
     assert etat(appeler) == NOUVEAU
     assert not DemandeurEmploi.objects.filter(identifiant="fantome").exists()
     assert Droit.objects.filter(reference="R1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # the writers' lock is taken by outermost transactions only
+def test_every_write_of_an_import_queues_with_the_data_calls_for_the_writers_lock(tmp_path, monkeypatch):
+    """On file SQLite, a data call waits for the import's transaction in the kernel's queue of the writers'
+    lock, served in turn, instead of in SQLite's busy handler, which kept missing the gaps between them."""
+    importer(avant(tmp_path))
+    chemin = str(tmp_path / "registre.ecriture")
+    monkeypatch.setattr(verrou_ecriture, "_file", lambda: verrou_ecriture.FileEcriture(chemin))
+    monkeypatch.setattr(generations, "LOT", 1)
+    libres: list[str] = []
+    ecritures: list[str] = []
+
+    def observer(execute, sql, params, many, context):
+        mots = [*sql.replace('"', "").split(), "", ""]
+        cible = mots[2] if mots[0].upper() in {"INSERT", "DELETE"} else mots[1]
+        if mots[0].upper() in {"INSERT", "UPDATE", "DELETE"} and cible in TABLES:
+            ecritures.append(sql)
+            autre = os.open(chemin, os.O_RDONLY)
+            try:
+                fcntl.flock(autre, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                libres.append(sql)
+            except BlockingIOError:
+                pass
+            finally:
+                os.close(autre)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(observer):
+        importer(apres(tmp_path))
+
+    assert len(ecritures) > 5  # persons, versions, the switch, the retired versions' removal
+    assert libres == []
 
 
 pg_seulement = pytest.mark.skipif(
