@@ -65,6 +65,15 @@ def _ecriture_du_registre(sql: str) -> bool:
     return debut in {"INSERT", "UPDATE", "DELETE"} and any(table in sql for table in TABLES)
 
 
+def _table_ecrite(sql: str) -> str | None:
+    """The table an INSERT, UPDATE or DELETE writes (not the ones it reads)."""
+    mots = [*sql.replace('"', "").split(), "", ""]
+    verbe = mots[0].upper()
+    if verbe not in {"INSERT", "UPDATE", "DELETE"}:
+        return None
+    return mots[2] if verbe in {"INSERT", "DELETE"} else mots[1]
+
+
 def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registry(tmp_path, appeler, monkeypatch):
     importer(avant(tmp_path))
     assert etat(appeler) == ANCIEN
@@ -151,9 +160,7 @@ def test_every_write_of_an_import_queues_with_the_data_calls_for_the_writers_loc
     ecritures: list[str] = []
 
     def observer(execute, sql, params, many, context):
-        mots = [*sql.replace('"', "").split(), "", ""]
-        cible = mots[2] if mots[0].upper() in {"INSERT", "DELETE"} else mots[1]
-        if mots[0].upper() in {"INSERT", "UPDATE", "DELETE"} and cible in TABLES:
+        if _table_ecrite(sql) in TABLES:
             ecritures.append(sql)
             autre = os.open(chemin, os.O_RDONLY)
             try:
@@ -243,3 +250,30 @@ def test_a_second_import_at_the_same_time_is_refused(tmp_path):
         assert "Un autre import est en cours" in refuser(avant(tmp_path))
     finally:
         autre.close()
+
+
+@pg_seulement
+@pytest.mark.django_db(transaction=True)  # as in production: the switch's setting ends with its commit
+def test_on_postgresql_the_batches_commit_without_waiting_for_the_disk_but_the_switch_waits(tmp_path):
+    importer(avant(tmp_path))
+    reglages: dict[str, set[str]] = {}
+    dedans = threading.local()
+
+    def observer(execute, sql, params, many, context):
+        resultat = execute(sql, params, many, context)
+        table = _table_ecrite(sql)
+        if table in TABLES and not getattr(dedans, "actif", False):
+            dedans.actif = True
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW synchronous_commit")
+                    reglages.setdefault(table, set()).add(cursor.fetchone()[0])
+            finally:
+                dedans.actif = False
+        return resultat
+
+    with connection.execute_wrapper(observer):
+        importer(apres(tmp_path))
+
+    assert reglages[Droit._meta.db_table] == reglages[DemandeurEmploi._meta.db_table] == {"off"}
+    assert reglages[Generation._meta.db_table] == {"on"}  # the switch: a crash cannot undo an answered import
