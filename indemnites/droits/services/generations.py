@@ -24,8 +24,9 @@ from indemnites.droits.models import DemandeurEmploi, Droit, Generation
 
 LOT = 5_000
 # Between two of its transactions, the import lets the writers waiting for SQLite's lock through first, up
-# to this many seconds (a data call writes in a few milliseconds).
-CEDER_MAX = 0.5
+# to this many seconds: a data call writes in a few milliseconds, but a server kept busy always has one
+# waiting, and with 0.5 s a 1 M-row import (700 transactions) took 300 s instead of about 100 under load.
+CEDER_MAX = 0.1
 
 DEMANDEURS = DemandeurEmploi._meta.db_table
 DROITS = Droit._meta.db_table
@@ -100,10 +101,11 @@ def lot_rendre() -> None:
 @contextmanager
 def ecriture() -> Iterator[None]:
     """One of the import's short write transactions. On file SQLite, it queues with the data calls for the
-    writers' lock (core/verrou_ecriture.py): waiting in SQLite's busy handler instead, which sleeps up to
-    100 ms between tries, a data call kept missing the instant between two of the import's transactions
-    and waited up to 1 s (bench/README.md, « Appels pendant un import »). The WAL checkpoint follows,
-    outside the lock (`lot_rendre`), which is when the next data call in the queue writes."""
+    writers' lock (core/verrou_ecriture.py), and first lets through those already waiting: in SQLite's busy
+    handler, which sleeps up to 100 ms between tries, a data call kept missing the instant between two of
+    the import's transactions and waited up to 1 s on an idle machine (bench/README.md, « Appels pendant un
+    import »). So a data call waits for one of the import's transactions at most. The WAL checkpoint
+    follows, outside the lock (`lot_rendre`)."""
     ecritures_en_attente_laisser_passer(CEDER_MAX)
     with verrou_ecriture(), transaction.atomic():
         yield
