@@ -79,24 +79,33 @@ class FileEcriture:
         finally:
             fcntl.flock(verrou, fcntl.LOCK_UN)
 
-    def laisser_passer(self, delai_max: float) -> None:
-        """Returns when no writer waits for the lock any more, or after `delai_max` seconds: what a series
-        of transactions calls between two of them, not holding the lock."""
+    def laisser_passer(self, delai_max: float, calme: float = 0.0) -> None:
+        """Returns at once if no writer waits for the lock; else once they have all had it and no other
+        has come to wait for `calme` seconds, or after `delai_max` seconds: what a series of transactions
+        calls between two of them, not holding the lock."""
         descripteurs = self._ouvert_ou_rien()
-        if descripteurs is None:
+        if descripteurs is None or not self._attendu(descripteurs[1]):
             return
-        attente = descripteurs[1]
         limite = time.monotonic() + delai_max
-        while True:
-            try:
-                fcntl.flock(attente, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if time.monotonic() >= limite:
-                    return
-                time.sleep(0.001)  # the waiters take the lock in turn, each in a few milliseconds
-                continue
-            fcntl.flock(attente, fcntl.LOCK_UN)
-            return
+        calme_depuis = None
+        while (maintenant := time.monotonic()) < limite:
+            if self._attendu(descripteurs[1]):
+                calme_depuis = None
+            elif calme_depuis is None:
+                calme_depuis = maintenant
+            if calme_depuis is not None and maintenant - calme_depuis >= calme:
+                return
+            time.sleep(0.001)  # the waiters take the lock in turn, each in a few milliseconds
+
+    @staticmethod
+    def _attendu(attente: int) -> bool:
+        """Whether some writer waits for the lock (holds the waiting room shared)."""
+        try:
+            fcntl.flock(attente, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(attente, fcntl.LOCK_UN)
+        return False
 
 
 class _Descripteurs:
@@ -134,9 +143,10 @@ def verrou_ecriture() -> AbstractContextManager[None]:
     return nullcontext() if file is None else file.tenir()
 
 
-def ecritures_en_attente_laisser_passer(delai_max: float) -> None:
-    """For a series of write transactions, between two of them: the writers waiting for the lock go first
-    (at most `delai_max` seconds, so that a stream of calls cannot stop the series)."""
+def ecritures_en_attente_laisser_passer(delai_max: float, calme: float = 0.0) -> None:
+    """For a series of write transactions, between two of them: the writers waiting for the lock go first,
+    and those who come next while the lock stays free (until `calme` seconds pass without any), at most
+    `delai_max` seconds, so that a stream of calls cannot stop the series."""
     file = None if connection.in_atomic_block else _file()
     if file is not None:
-        file.laisser_passer(delai_max)
+        file.laisser_passer(delai_max, calme)

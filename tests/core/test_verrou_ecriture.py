@@ -140,3 +140,30 @@ def test_letting_writers_through_is_bounded_in_time(tmp_path):
     fil.join(timeout=10)
 
     assert ATTENTE <= attendu < 10 * ATTENTE
+
+
+def test_after_the_waiters_a_series_also_lets_through_whoever_comes_in_the_quiet_time(tmp_path):
+    """A gunicorn worker that has just answered takes its next call from the queue a few milliseconds later:
+    the series must not take the lock back in between."""
+    file = FileEcriture(str(tmp_path / "base.sqlite3.ecriture"))
+    ordre: list[str] = []
+
+    def appel(nom: str) -> None:
+        with file.tenir():
+            ordre.append(nom)
+
+    def deux_appels() -> None:
+        appel("premier")  # waits for the series' transaction
+        time.sleep(ATTENTE / 10)
+        appel("suivant")
+
+    with file.tenir():
+        fil = threading.Thread(target=deux_appels)
+        fil.start()
+        time.sleep(ATTENTE)
+    file.laisser_passer(10, calme=ATTENTE)
+    with file.tenir():
+        ordre.append("série")
+    fil.join(timeout=10)
+
+    assert ordre == ["premier", "suivant", "série"]

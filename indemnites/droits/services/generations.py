@@ -27,6 +27,10 @@ LOT = 5_000
 # to this many seconds: a data call writes in a few milliseconds, but a server kept busy always has one
 # waiting, and with 0.5 s a 1 M-row import (700 transactions) took 300 s instead of about 100 under load.
 CEDER_MAX = 0.1
+# …and once those have passed, until no other has come for this long: a worker that has just answered takes
+# its next call from the queue within a few milliseconds; without this, while the import held the lock
+# most of the time, two workers answered two calls per transaction and a queue formed (bench/README.md).
+CEDER_CALME = 0.01
 
 DEMANDEURS = DemandeurEmploi._meta.db_table
 DROITS = Droit._meta.db_table
@@ -106,7 +110,7 @@ def ecriture() -> Iterator[None]:
     the import's transactions and waited up to 1 s on an idle machine (bench/README.md, « Appels pendant un
     import »). So a data call waits for one of the import's transactions at most. The WAL checkpoint
     follows, outside the lock (`lot_rendre`)."""
-    ecritures_en_attente_laisser_passer(CEDER_MAX)
+    ecritures_en_attente_laisser_passer(CEDER_MAX, CEDER_CALME)
     with verrou_ecriture(), transaction.atomic():
         yield
     lot_rendre()
