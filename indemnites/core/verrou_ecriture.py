@@ -10,11 +10,11 @@ A long series of write transactions (the rights import) would still keep the que
 a waiter when the lock is released, but the series, already running, takes it again first (up to 4.6 s for a
 data call during a 1 M-row import on a loaded machine). So a writer that has to wait says so, with a shared
 lock on a second file (`.attente`) while it waits; between two transactions, the series lets them through
-first (`ecritures_en_attente_laisser_passer`).
+first, and those who come to wait in the next few milliseconds (`ecritures_en_attente_laisser_passer`).
 
 Only an outermost write queues (`verrou_ecriture()` is a no-op inside a transaction): there the database's
 write lock may already be ours, and waiting for the file could wait for a writer who waits for us. Writers
-that do not queue (the admin, the import) are still served by SQLite's busy handler. In-memory databases
+that do not queue (the admin) are still served by SQLite's busy handler. In-memory databases
 (the tests) and PostgreSQL, which locks rows, not the database, need no queue.
 """
 
