@@ -94,3 +94,76 @@ def test_without_a_usable_file_writes_go_on_unqueued_and_say_so_once(tmp_path, c
     avertissements = [r for r in caplog.records if r.name == "indemnites.sqlite"]
     assert [r.levelname for r in avertissements] == ["WARNING"]
     assert "sans file d'attente" in avertissements[0].getMessage()
+
+
+def test_a_series_of_transactions_lets_the_writer_waiting_meanwhile_through_first(tmp_path):
+    """The import, between two of its transactions: without this, running, it took the lock again before the
+    waiter the kernel had just woken."""
+    file = FileEcriture(str(tmp_path / "base.sqlite3.ecriture"))
+    ordre: list[str] = []
+
+    def attendre_son_tour() -> None:
+        with file.tenir():
+            ordre.append("appel")
+            time.sleep(ATTENTE)
+
+    with file.tenir():
+        fil = threading.Thread(target=attendre_son_tour)
+        fil.start()
+        time.sleep(ATTENTE)
+    file.laisser_passer(10)
+    with file.tenir():
+        ordre.append("série")
+    fil.join(timeout=10)
+
+    assert ordre == ["appel", "série"]
+
+
+def test_letting_writers_through_is_bounded_in_time(tmp_path):
+    chemin = str(tmp_path / "base.sqlite3.ecriture")
+    detenteur, serie = FileEcriture(chemin), FileEcriture(chemin)
+    debut = time.monotonic()
+    serie.laisser_passer(10)
+    assert time.monotonic() - debut < 1  # no one waits: at once
+
+    def ecrire() -> None:
+        with detenteur.tenir():
+            pass
+
+    with detenteur.tenir():  # another thread waits as long as this one holds the lock
+        fil = threading.Thread(target=ecrire)
+        fil.start()
+        time.sleep(ATTENTE)
+        debut = time.monotonic()
+        serie.laisser_passer(ATTENTE)
+        attendu = time.monotonic() - debut
+    fil.join(timeout=10)
+
+    assert ATTENTE <= attendu < 10 * ATTENTE
+
+
+def test_after_the_waiters_a_series_also_lets_through_whoever_comes_in_the_quiet_time(tmp_path):
+    """A gunicorn worker that has just answered takes its next call from the queue a few milliseconds later:
+    the series must not take the lock back in between."""
+    file = FileEcriture(str(tmp_path / "base.sqlite3.ecriture"))
+    ordre: list[str] = []
+
+    def appel(nom: str) -> None:
+        with file.tenir():
+            ordre.append(nom)
+
+    def deux_appels() -> None:
+        appel("premier")  # waits for the series' transaction
+        time.sleep(ATTENTE / 10)
+        appel("suivant")
+
+    with file.tenir():
+        fil = threading.Thread(target=deux_appels)
+        fil.start()
+        time.sleep(ATTENTE)
+    file.laisser_passer(10, calme=ATTENTE)
+    with file.tenir():
+        ordre.append("série")
+    fil.join(timeout=10)
+
+    assert ordre == ["premier", "suivant", "série"]

@@ -6,6 +6,8 @@ the switch, the new one after: never a mix. On PostgreSQL, calls from other thre
 writes, and none fails or waits.
 """
 
+import fcntl
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +17,7 @@ import psycopg
 import pytest
 from django.db import DatabaseError, connection
 
+from indemnites.core import verrou_ecriture
 from indemnites.droits.models import DemandeurEmploi, Droit, Generation
 from indemnites.droits.services import generations
 from tests.api.outils import corps
@@ -60,6 +63,15 @@ def etat(appeler: Callable[..., Any]) -> tuple[Any, ...]:
 def _ecriture_du_registre(sql: str) -> bool:
     debut = sql.lstrip().split(None, 1)[0].upper()
     return debut in {"INSERT", "UPDATE", "DELETE"} and any(table in sql for table in TABLES)
+
+
+def _table_ecrite(sql: str) -> str | None:
+    """The table an INSERT, UPDATE or DELETE writes (not the ones it reads)."""
+    mots = [*sql.replace('"', "").split(), "", ""]
+    verbe = mots[0].upper()
+    if verbe not in {"INSERT", "UPDATE", "DELETE"}:
+        return None
+    return mots[2] if verbe in {"INSERT", "DELETE"} else mots[1]
 
 
 def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registry(tmp_path, appeler, monkeypatch):
@@ -136,6 +148,37 @@ def test_the_next_import_clears_what_an_interrupted_one_left(tmp_path, appeler):
     assert Droit.objects.filter(reference="R1").count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # the writers' lock is taken by outermost transactions only
+def test_every_write_of_an_import_queues_with_the_data_calls_for_the_writers_lock(tmp_path, monkeypatch):
+    """On file SQLite, a data call waits for the import's transaction in the kernel's queue of the writers'
+    lock, served in turn, instead of in SQLite's busy handler, which kept missing the gaps between them."""
+    importer(avant(tmp_path))
+    chemin = str(tmp_path / "registre.ecriture")
+    monkeypatch.setattr(verrou_ecriture, "_file", lambda: verrou_ecriture.FileEcriture(chemin))
+    monkeypatch.setattr(generations, "LOT", 1)
+    libres: list[str] = []
+    ecritures: list[str] = []
+
+    def observer(execute, sql, params, many, context):
+        if _table_ecrite(sql) in TABLES:
+            ecritures.append(sql)
+            autre = os.open(chemin, os.O_RDONLY)
+            try:
+                fcntl.flock(autre, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                libres.append(sql)
+            except BlockingIOError:
+                pass
+            finally:
+                os.close(autre)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(observer):
+        importer(apres(tmp_path))
+
+    assert len(ecritures) > 5  # persons, versions, the switch, the retired versions' removal
+    assert libres == []
+
+
 pg_seulement = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="PostgreSQL seulement : la base SQLite des tests est en mémoire, propre au processus "
@@ -207,3 +250,30 @@ def test_a_second_import_at_the_same_time_is_refused(tmp_path):
         assert "Un autre import est en cours" in refuser(avant(tmp_path))
     finally:
         autre.close()
+
+
+@pg_seulement
+@pytest.mark.django_db(transaction=True)  # as in production: the switch's setting ends with its commit
+def test_on_postgresql_the_batches_commit_without_waiting_for_the_disk_but_the_switch_waits(tmp_path):
+    importer(avant(tmp_path))
+    reglages: dict[str, set[str]] = {}
+    dedans = threading.local()
+
+    def observer(execute, sql, params, many, context):
+        resultat = execute(sql, params, many, context)
+        table = _table_ecrite(sql)
+        if table in TABLES and not getattr(dedans, "actif", False):
+            dedans.actif = True
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SHOW synchronous_commit")
+                    reglages.setdefault(table, set()).add(cursor.fetchone()[0])
+            finally:
+                dedans.actif = False
+        return resultat
+
+    with connection.execute_wrapper(observer):
+        importer(apres(tmp_path))
+
+    assert reglages[Droit._meta.db_table] == reglages[DemandeurEmploi._meta.db_table] == {"off"}
+    assert reglages[Generation._meta.db_table] == {"on"}  # the switch: a crash cannot undo an answered import

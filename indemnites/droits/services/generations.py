@@ -19,9 +19,19 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
+from indemnites.core.verrou_ecriture import ecritures_en_attente_laisser_passer, verrou_ecriture
 from indemnites.droits.models import DemandeurEmploi, Droit, Generation
 
 LOT = 5_000
+# Between two of its transactions, the import lets the writers waiting for SQLite's lock through first, up
+# to this many seconds: a data call writes in a few milliseconds, but a server kept busy always has one
+# waiting, and with 0.5 s a 1 M-row import (700 transactions) took 300 s instead of about 100 under load.
+CEDER_MAX = 0.1
+# …and once those have passed, until no other has come for this long: a worker that has just answered takes
+# its next call from the queue within a few milliseconds; without this, while the import held the lock
+# most of the time, two workers answered two calls per transaction and a queue formed (bench/README.md).
+CEDER_CALME = 0.01
+
 DEMANDEURS = DemandeurEmploi._meta.db_table
 DROITS = Droit._meta.db_table
 GENERATIONS = Generation._meta.db_table
@@ -92,25 +102,37 @@ def lot_rendre() -> None:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
+@contextmanager
+def ecriture() -> Iterator[None]:
+    """One of the import's short write transactions. On file SQLite, it queues with the data calls for the
+    writers' lock (core/verrou_ecriture.py), and first lets through those already waiting: in SQLite's busy
+    handler, which sleeps up to 100 ms between tries, a data call kept missing the instant between two of
+    the import's transactions and waited up to 1 s on an idle machine (bench/README.md, « Appels pendant un
+    import »). So a data call waits for one of the import's transactions at most. The WAL checkpoint
+    follows, outside the lock (`lot_rendre`)."""
+    ecritures_en_attente_laisser_passer(CEDER_MAX, CEDER_CALME)
+    with verrou_ecriture(), transaction.atomic():
+        yield
+    lot_rendre()
+
+
 def par_lots(sql: str, params: list[object]) -> int:
     """Runs `sql` (which acts on at most LOT rows) in short transactions until it acts on none."""
     total = 0
     while True:
-        with transaction.atomic(), connection.cursor() as cursor:
+        with ecriture(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             nombre = max(cursor.rowcount, 0)
-        lot_rendre()
         total += nombre
         if not nombre:
             return total
 
 
-def par_plages(sql: str, params: Callable[[int, int], list[object]], nombre: int) -> None:
-    """Runs `sql` on rows ranked (a, b], LOT at a time, each range in its own short transaction."""
-    for debut in range(0, nombre, LOT):
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(sql, params(debut, debut + LOT))
-        lot_rendre()
+def par_plages(sql: str, params: Callable[[int, int], list[object]], nombre: int, *, lot: int = LOT) -> None:
+    """Runs `sql` on rows ranked (a, b], `lot` at a time, each range in its own short transaction."""
+    for debut in range(0, nombre, lot):
+        with ecriture(), connection.cursor() as cursor:
+            cursor.execute(sql, params(debut, debut + lot))
 
 
 def _existe(sql: str, params: list[object]) -> bool:
@@ -145,6 +167,9 @@ def reprendre(courante: int) -> None:
 
 
 def basculer(generation: int) -> None:
-    """In the caller's (short) transaction: data calls see `generation` from its commit on."""
+    """In the caller's (short) transaction: data calls see `generation` from its commit on, and on
+    PostgreSQL the commit waits for the disk even in an import's session (importation._session_de_lot)."""
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit = on")
         cursor.execute(f"UPDATE {GENERATIONS} SET numero = %s WHERE id = 1", [generation])
