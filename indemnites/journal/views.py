@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.journal import domain
 from indemnites.journal.consultations_csv import consultations_csv
 from indemnites.journal.forms import ExportForm, PeriodeForm
@@ -30,7 +31,6 @@ from indemnites.journal.selectors import (
 )
 from indemnites.journal.services import journal_exporter
 from indemnites.journal.services.export import FORMATS
-from indemnites.oauth.domain import LIBELLES_DONNEES
 
 PAR_PAGE = 25
 ACCUEIL = {"url": "/", "titre": "Accueil"}

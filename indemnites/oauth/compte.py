@@ -16,7 +16,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from indemnites.oauth.domain import LIBELLES_DONNEES
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.oauth.forms import ConnexionForm
 from indemnites.oauth.identity import ConnexionRefusee, identity_backend
 from indemnites.oauth.selectors import autorisations_lister

@@ -27,11 +27,11 @@ from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.droits.selectors import profil_lire
 from indemnites.exploitation.metriques import scopes_retires_compter
 from indemnites.oauth.compte import deconnexion_amont
 from indemnites.oauth.domain import (
-    LIBELLES_DONNEES,
     SCOPES_INDEMNISATION,
     connexion_trop_ancienne,
     description_oauth,
