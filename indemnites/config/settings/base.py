@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "indemnites.exploitation",
     "indemnites.portail",
     "indemnites.preuves",
+    "indemnites.demo",
 ]
 
 MIDDLEWARE = [
