@@ -16,9 +16,9 @@ from indemnites.api.individu import SCHEMA_VALEURS
 from indemnites.api.parser import JsonStrict
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
+from indemnites.api.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.droits.domain import nir_hacher
 from indemnites.droits.selectors import Identite
-from indemnites.droits.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.oauth.selectors import JetonContexte
 from indemnites.preuves.domain import identite_canonique

@@ -18,9 +18,9 @@ from indemnites.api.auth import bearer_token
 from indemnites.api.examples import REPONSES_INDIVIDU
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationOut, Probleme
+from indemnites.api.services import Appel, indemnisation_consulter
 from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
 from indemnites.droits.selectors import Identite, profil_lire
-from indemnites.droits.services import Appel, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPES_INDEMNISATION, SCOPES_INDIVIDU, SCOPES_USERINFO

@@ -1,4 +1,4 @@
-"""Answering a data call (droits/services/consultation.py): what the database is asked, call by call. Each
+"""Answering a data call (api/services.py): what the database is asked, call by call. Each
 round trip to PostgreSQL costs the worker far more than the server's work under load, so the number of
 statements is part of the contract (bench/README.md, « Charge de l'API »); the answers themselves are
 tested through HTTP in tests/api."""

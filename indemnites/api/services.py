@@ -1,4 +1,4 @@
-"""Use cases of the registry: answering a data call (with its journal record)."""
+"""Use case of both modes: answering a data call, from the registry, with its record in the access journal."""
 
 import hmac
 from contextlib import nullcontext
@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu
 from indemnites.core.verrou_ecriture import verrou_ecriture
-from indemnites.droits.domain import indemnisation_calculer
+from indemnites.droits.domain import CHAMPS, indemnisation_calculer
 from indemnites.droits.models import DemandeurEmploi, Droit
 from indemnites.droits.selectors import (
     DROIT_VISIBLE_SQL,
@@ -24,7 +24,6 @@ from indemnites.droits.selectors import (
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.journal.services.ecriture import acces_ecrivable, acces_insertion_selon
-from indemnites.oauth.domain import CHAMPS
 
 
 @dataclass(frozen=True)
