@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from indemnites.core.actions import action_enregistrer
 from indemnites.droits.domain import (
     COLONNES_PERSONNE,
     CONTROLE_PATTERN,
@@ -53,7 +54,6 @@ from indemnites.droits.domain import (
 from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
 from indemnites.droits.services import generations
 from indemnites.droits.services.generations import ImportEnCours
-from indemnites.journal.services import action_enregistrer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
