@@ -74,17 +74,17 @@ METRICS_DIR = BENCH_DIR / f"api-load-metriques-{os.getpid()}"  # removed at the 
 _FILL_PERSONS = {
     "sqlite": """
         INSERT INTO {personnes} (created_at, updated_at, identifiant, nir_hash, nom_naissance, prenom,
-                                 date_naissance, email, sexe, pseudonyme)
+                                 date_naissance, lieu_naissance, email, sexe, pseudonyme)
         WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < %s)
         SELECT %s, %s, '{prefix}' || g, NULL, 'BENCH', 'Personne',
-               date('1960-01-01', '+' || (g %% 15000) || ' days'), '', 'F', lower(hex(randomblob(16)))
+               date('1960-01-01', '+' || (g %% 15000) || ' days'), '', '', 'F', lower(hex(randomblob(16)))
         FROM s
     """,
     "postgresql": """
         INSERT INTO {personnes} (created_at, updated_at, identifiant, nir_hash, nom_naissance, prenom,
-                                 date_naissance, email, sexe, pseudonyme)
+                                 date_naissance, lieu_naissance, email, sexe, pseudonyme)
         SELECT %s, %s, '{prefix}' || g, NULL, 'BENCH', 'Personne',
-               DATE '1960-01-01' + (g %% 15000), '', 'F', gen_random_uuid()
+               DATE '1960-01-01' + (g %% 15000), '', '', 'F', gen_random_uuid()
         FROM generate_series(1, %s) AS g
     """,
 }
@@ -932,6 +932,8 @@ def _verdict(results: list[ConfigResult], rate: float) -> list[str]:
     for database, rows in by_db.items():
         if len(rows) >= 2 and all(row.rate for row in rows):
             small, large = min(rows, key=lambda x: x.persons), max(rows, key=lambda x: x.persons)
+            assert small.rate  # checked above
+            assert large.rate
             lines.append(
                 f"{database}: p50 {small.rate.p50_ms} → {large.rate.p50_ms} ms, p99 {small.rate.p99_ms} → "
                 f"{large.rate.p99_ms} ms entre {small.persons} et {large.persons} personnes"

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 
-from indemnites.api.auth import JetonPartenaire
+from indemnites.api.auth import JetonPartenaire, RequeteApi
 from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
 from indemnites.api.individu import SCHEMA_VALEURS
@@ -112,7 +112,7 @@ def _identite_canonique(payload: IndemnisationIn) -> str:
         "responses": RESPONSES,
     },
 )
-def indemnisation_partenaire(request: HttpRequest, payload: IndemnisationIn) -> HttpResponse:
+def indemnisation_partenaire(request: RequeteApi, payload: IndemnisationIn) -> HttpResponse:
     jeton: JetonContexte = request.auth
     cle = preuve_demandee(request)
     appel = Appel(

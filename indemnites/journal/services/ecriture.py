@@ -128,8 +128,9 @@ def acteur_nommer(acteur: object) -> str:
     """An agent, a Django user or a text, as the administrative journal names its author: the login name
     and the account number, enough to identify the person individually (CNIL, délibération 2021-122)."""
     utilisateur = getattr(acteur, "user", acteur)
-    if hasattr(utilisateur, "get_username") and getattr(utilisateur, "pk", None) is not None:
-        return f"{utilisateur.get_username()} (compte n° {utilisateur.pk})"[:200]
+    pk = getattr(utilisateur, "pk", None)
+    if hasattr(utilisateur, "get_username") and pk is not None:
+        return f"{utilisateur.get_username()} (compte n° {pk})"[:200]
     return str(acteur)[:200]
 
 
