@@ -77,6 +77,7 @@ quality: venv
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python scripts/deploy_check.py
+	$(BIN)/mypy
 	$(BIN)/mypy --strict clients/python/src
 
 ## make lock: recompute the hash-pinned requirements from requirements/*.in
