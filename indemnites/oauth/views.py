@@ -141,7 +141,8 @@ class AutorisationView(dot_views.AuthorizationView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.oauth2_data: dict[str, Any] = {}
-        request.GET = _sans(request.GET, "approval_prompt")  # type: ignore[assignment]  # consent asked every time
+        # Consent is asked every time. (type: the request's QueryDict replaced, as in _drop_realm)
+        request.GET = _sans(request.GET, "approval_prompt")  # type: ignore[assignment]  # a replaced QueryDict
         if request.method == "POST":
             refus = self._refus(_demande_du_formulaire(request))
             if refus is not None:
