@@ -68,14 +68,16 @@ node_modules/.installed: package.json package-lock.json
 test: venv node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make quality: lint, formatting, migrations up to date, system checks (with production-like settings), types of the
-## Python client (mypy --strict)
+## make quality: lint, formatting, the layers (import-linter contracts, pyproject.toml), types (mypy with django-stubs;
+## the Python client --strict), migrations up to date, system checks (with production-like settings)
 quality: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=indemnites.config.settings.test $(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python scripts/deploy_check.py
+	$(BIN)/mypy
 	$(BIN)/mypy --strict clients/python/src
 
 ## make lock: recompute the hash-pinned requirements from requirements/*.in

@@ -62,7 +62,7 @@ class Appli:
             **entetes,
         }
         statut: list[str] = []
-        reponse = self.app(environ, lambda s, h, exc=None: statut.append(s))
+        reponse = self.app(environ, lambda s, h, exc=None: statut.append(s))  # type: ignore[arg-type]  # Django never calls write()
         try:
             contenu = b"".join(reponse)
         finally:
@@ -114,7 +114,8 @@ def _phase_cout(pool: list[str], lots: int, taille: int) -> dict[str, Any]:
             for rang in range(taille):
                 appel(rang)
             fin = (time.perf_counter(), time.process_time(), time.thread_time())
-            mesures[nom].append(tuple((b - a) / taille * 1e6 for a, b in zip(debut, fin, strict=True)))
+            ecoule, processus, fil = ((b - a) / taille * 1e6 for a, b in zip(debut, fin, strict=True))
+            mesures[nom].append((ecoule, processus, fil))
     resultat: dict[str, Any] = {}
     for nom, lots_mesures in mesures.items():
         meilleur = min(lots_mesures)  # the fastest batch, and the CPU it used

@@ -937,6 +937,8 @@ def _verdict(results: list[ConfigResult], rate: float) -> list[str]:
     for database, rows in by_db.items():
         if len(rows) >= 2 and all(row.rate for row in rows):
             small, large = min(rows, key=lambda x: x.persons), max(rows, key=lambda x: x.persons)
+            assert small.rate  # checked above
+            assert large.rate
             lines.append(
                 f"{database}: p50 {small.rate.p50_ms} → {large.rate.p50_ms} ms, p99 {small.rate.p99_ms} → "
                 f"{large.rate.p99_ms} ms entre {small.persons} et {large.persons} personnes"

@@ -178,7 +178,7 @@ def _wrk_parallel(bases: list[str], path: str, script: str, threads: int, connec
         if rps is None:
             raise BenchError(f"sortie de wrk illisible :\n{output[-1500:]}")
         per_instance.append(float(rps.group(1)))
-        requests += int(_TOTAL.search(output).group(1))  # type: ignore[union-attr]
+        requests += int(_TOTAL.search(output).group(1))  # type: ignore[union-attr]  # wrk prints both lines
         non_2xx += int(m.group(1)) if (m := _NON_2XX.search(output)) else 0
         errors += sum(int(x) for x in m.groups()) if (m := _ERRORS.search(output)) else 0
     return Measure(path, round(sum(per_instance), 1), requests, non_2xx, errors, per_instance)

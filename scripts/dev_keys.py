@@ -12,6 +12,7 @@ def main(path: Path, kind: str = "rsa") -> None:
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     if kind == "ed25519":
         key = ed25519.Ed25519PrivateKey.generate()
     elif kind == "p256":

@@ -222,7 +222,7 @@ def attendre(url: str, *, limite: float = 60.0, **options: object) -> None:
     fin = time.monotonic() + limite
     while time.monotonic() < fin:
         try:
-            if httpx.get(url, timeout=2, **options).status_code == 200:  # type: ignore[arg-type]
+            if httpx.get(url, timeout=2, **options).status_code == 200:  # type: ignore[arg-type]  # httpx.get's options
                 return
         except httpx.HTTPError:
             pass
@@ -447,7 +447,7 @@ def scellement_attendre(banc: Banc, *, limite: float = 60.0) -> None:
     fin = time.monotonic() + limite
     with psycopg.connect(banc.base_url, autocommit=True) as connexion:
         while time.monotonic() < fin:
-            if connexion.execute("SELECT count(*) FROM journal_enregistrement WHERE rang IS NULL").fetchone()[0] == 0:
+            if connexion.execute("SELECT count(*) FROM journal_enregistrement WHERE rang IS NULL").fetchone() == (0,):
                 return
             time.sleep(0.5)
     raise Echec(f"des enregistrements attendent encore leur scellement après {limite:.0f} s")

@@ -9,16 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 
-from indemnites.api.auth import JetonPartenaire
+from indemnites.api.auth import JetonPartenaire, RequeteApi
 from indemnites.api.errors import handlers_install
 from indemnites.api.examples import REQUEST_EXAMPLES, RESPONSES
 from indemnites.api.individu import SCHEMA_VALEURS
 from indemnites.api.parser import JsonStrict
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationIn, IndemnisationOut, Probleme
+from indemnites.api.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.droits.domain import nir_hacher
 from indemnites.droits.selectors import Identite
-from indemnites.droits.services import Appel, destinataire_verifier, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.oauth.selectors import JetonContexte
 from indemnites.preuves.domain import identite_canonique
@@ -112,7 +112,7 @@ def _identite_canonique(payload: IndemnisationIn) -> str:
         "responses": RESPONSES,
     },
 )
-def indemnisation_partenaire(request: HttpRequest, payload: IndemnisationIn) -> HttpResponse:
+def indemnisation_partenaire(request: RequeteApi, payload: IndemnisationIn) -> HttpResponse:
     jeton: JetonContexte = request.auth
     cle = preuve_demandee(request)
     appel = Appel(

@@ -1,9 +1,12 @@
 """Bearer authentication of the data routes. Every refusal is journaled before it is answered."""
 
+from typing import cast
+
 from django.http import HttpRequest
 from ninja.security.base import AuthBase
 
 from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
+from indemnites.core.requetes import Requete
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPE_PARTENAIRE
@@ -11,6 +14,14 @@ from indemnites.oauth.selectors import JetonContexte, jeton_lire
 from indemnites.trafic import http as trafic
 
 REALM = 'Bearer realm="api-indemnites"'
+
+
+class RequeteApi(Requete):
+    """A data route's request: once authenticated, the token's context (ninja's `request.auth`), and its
+    client for the journal as soon as the token is known."""
+
+    auth: JetonContexte
+    client_id_journal: str
 
 
 def bearer_token(
@@ -45,6 +56,7 @@ class JetonPartenaire(AuthBase):
     openapi_description = "Jeton client_credentials (portée api_indemnisationsv1), 25 minutes au plus."
 
     def __call__(self, request: HttpRequest) -> JetonContexte:
+        request = cast(RequeteApi, request)  # ninja's signature; RequestIdMiddleware has seen it
         try:
             return self._authenticate(request)
         except ProblemError as error:
@@ -61,7 +73,7 @@ class JetonPartenaire(AuthBase):
             )
             raise
 
-    def _authenticate(self, request: HttpRequest) -> JetonContexte:
+    def _authenticate(self, request: RequeteApi) -> JetonContexte:
         jeton = jeton_lire(bearer_token(request))
         if jeton is None:
             raise JetonInvalide("Jeton inconnu, expiré ou révoqué.")

@@ -1,6 +1,7 @@
 """One place turns every API error into RFC 9457 problem+json."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -149,9 +150,16 @@ def unexpected_problem(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+# Callable[..., …]: ninja types a handler's argument as "the exception or its class"; it passes the exception.
+HANDLERS: tuple[tuple[type[Exception], Callable[..., HttpResponse]], ...] = (
+    (ValidationError, validation_problem),
+    (ProblemError, error_response),
+    (HttpError, http_problem),
+    (AuthenticationError, authentication_problem),
+    (Exception, unexpected_problem),
+)
+
+
 def handlers_install(api: NinjaAPI) -> None:
-    api.add_exception_handler(ValidationError, validation_problem)
-    api.add_exception_handler(ProblemError, error_response)
-    api.add_exception_handler(HttpError, http_problem)
-    api.add_exception_handler(AuthenticationError, authentication_problem)
-    api.add_exception_handler(Exception, unexpected_problem)
+    for exception, handler in HANDLERS:
+        api.add_exception_handler(exception, handler)

@@ -6,7 +6,7 @@ A server-to-server token is refused here (403), as a job seeker's token is on th
 """
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -14,13 +14,13 @@ from ninja import Query, Router, Schema
 from ninja.security.base import AuthBase
 from pydantic import Field
 
-from indemnites.api.auth import bearer_token
+from indemnites.api.auth import RequeteApi, bearer_token
 from indemnites.api.examples import REPONSES_INDIVIDU
 from indemnites.api.preuves import preuve_demandee, reponse_signee
 from indemnites.api.schemas import IndemnisationOut, Probleme
+from indemnites.api.services import Appel, indemnisation_consulter
 from indemnites.core.errors import JetonAbsent, JetonInvalide, ProblemError, ScopeInsuffisant
 from indemnites.droits.selectors import Identite, profil_lire
-from indemnites.droits.services import Appel, indemnisation_consulter
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
 from indemnites.oauth.domain import SCOPES_INDEMNISATION, SCOPES_INDIVIDU, SCOPES_USERINFO
@@ -67,6 +67,7 @@ class JetonIndividu(AuthBase):
         super().__init__()
 
     def __call__(self, request: HttpRequest) -> JetonContexte:
+        request = cast(RequeteApi, request)  # ninja's signature; RequestIdMiddleware has seen it
         try:
             return self._authenticate(request)
         except ProblemError as error:
@@ -82,7 +83,7 @@ class JetonIndividu(AuthBase):
             acces_enregistrer(trace=trace)
             raise
 
-    def _authenticate(self, request: HttpRequest) -> JetonContexte:
+    def _authenticate(self, request: RequeteApi) -> JetonContexte:
         jeton = jeton_lire(_bearer(request))
         if jeton is None:
             raise JetonInvalide("Jeton inconnu, expiré ou révoqué.")
@@ -120,7 +121,7 @@ def _json(payload: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _appel(request: HttpRequest, jeton: JetonContexte, *, preuve: bool = False) -> Appel:
+def _appel(request: RequeteApi, jeton: JetonContexte, *, preuve: bool = False) -> Appel:
     return Appel(
         request_id=request.request_id,
         mode=Mode.INDIVIDU,
@@ -150,7 +151,7 @@ def _identite_canonique(utilisateur_id: int) -> str:
     url_name="peconnect_indemnisation",
     openapi_extra={"responses": REPONSES_INDIVIDU},
 )
-def indemnisation_individu(request: HttpRequest) -> HttpResponse:
+def indemnisation_individu(request: RequeteApi) -> HttpResponse:
     jeton: JetonContexte = request.auth
     cle = preuve_demandee(request)
     appel = _appel(request, jeton, preuve=cle is not None)
@@ -160,6 +161,7 @@ def indemnisation_individu(request: HttpRequest) -> HttpResponse:
     )
     if cle is None:
         return _json(resultat)
+    assert jeton.user_id is not None  # the authenticator refuses a token without a job seeker
     identite = _identite_canonique(jeton.user_id)
     return reponse_signee(cle=cle, appel=appel, date_reference=aujourdhui, donnees=resultat, identite=identite)
 
@@ -192,7 +194,7 @@ SCHEMA_VALEURS = ("openid",)
     operation_id="userinfo_individu",
     url_name="peconnect_userinfo",
 )
-def userinfo_individu(request: HttpRequest, schema_: str | None = SCHEMA_USERINFO) -> HttpResponse:
+def userinfo_individu(request: RequeteApi, schema_: str | None = SCHEMA_USERINFO) -> HttpResponse:
     if schema_ is not None and schema_ not in SCHEMA_VALEURS:
         raise ParametreInvalide("Le paramètre schema n'accepte que la valeur openid.")
     jeton: JetonContexte = request.auth
@@ -205,4 +207,5 @@ def userinfo_individu(request: HttpRequest, schema_: str | None = SCHEMA_USERINF
         client_id=appel.client_id,
         destinataire=appel.destinataire,
     )
+    assert jeton.user_id is not None  # the authenticator refuses a token without a job seeker
     return _json(profil_consulter(trace=trace, utilisateur_id=jeton.user_id, scopes=jeton.scopes))

@@ -7,8 +7,8 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from joserfc.jwk import ECKey
 
+from indemnites.api.services import Appel
 from indemnites.core.errors import ProblemError
-from indemnites.droits.services import Appel
 from indemnites.preuves.services import Contexte, cle_signature_exiger, preuve_emettre
 
 JSON = "application/json"

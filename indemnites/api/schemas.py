@@ -31,7 +31,7 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 # What JSON Schema cannot say (the NIR's and the SIRET's keys, the bounds of `dateReference`, the NIR's
 # spaces, dots and dashes) is said in the descriptions and checked by the validators below (422).
-IDENTITE_UNE_SEULE = {
+IDENTITE_UNE_SEULE: dict[str, Any] = {
     "oneOf": [
         {"required": ["identifiant"], "not": {"anyOf": [{"required": ["nir"]}, {"required": ["dateNaissance"]}]}},
         {"required": ["nir", "dateNaissance"], "not": {"required": ["identifiant"]}},
@@ -42,33 +42,35 @@ IDENTITE_UNE_SEULE = {
 class IndemnisationIn(Schema):
     model_config = ConfigDict(extra="forbid", json_schema_extra=IDENTITE_UNE_SEULE)
 
-    # No `null`: an absent key is left out, never sent as null.
-    identifiant: str = Field(
+    # No `null`: an absent key is left out, never sent as null (hence `str = None`, which mypy refuses).
+    identifiant: str = Field(  # type: ignore[assignment]  # absent, never null: no `null` in the schema
         None,
         min_length=1,
         max_length=64,
         pattern=r"^[A-Za-z0-9._@-]+$",
         description="Identifiant France Travail du demandeur d'emploi.",
     )
-    nir: str = Field(
+    nir: str = Field(  # type: ignore[assignment]  # absent, never null: no `null` in the schema
         None,
         description="NIR (15 caractères, clé de contrôle exacte), avec `dateNaissance`. Espaces, points et "
         "tirets sont ignorés.",
         json_schema_extra={"pattern": r"^[1-478][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{8}$", "example": "185057800608491"},
     )
-    dateNaissance: IsoDate = Field(None, description="Date de naissance (AAAA-MM-JJ), avec `nir`.")
+    dateNaissance: IsoDate = Field(  # type: ignore[assignment]  # absent, never null: no `null` in the schema
+        None, description="Date de naissance (AAAA-MM-JJ), avec `nir`."
+    )
     recipient: str = Field(
         description="SIRET de l'administration destinataire des données (14 chiffres, clé de Luhn exacte), "
         "autorisé pour ce client.",
         json_schema_extra={"pattern": r"^[0-9]{14}$", "example": "13002526500013"},
     )
-    referenceDossier: str = Field(
+    referenceDossier: str = Field(  # type: ignore[assignment]  # absent, never null: no `null` in the schema
         None,
         max_length=64,
         description="Référence du dossier à l'origine de l'appel (caractères imprimables).",
         json_schema_extra={"pattern": r"^[\x20-\x7E\u00A0-\u00FF]*$"},
     )
-    dateReference: IsoDate = Field(
+    dateReference: IsoDate = Field(  # type: ignore[assignment]  # absent, never null: no `null` in the schema
         None,
         description="Date à laquelle évaluer les droits (AAAA-MM-JJ ; ni future, ni plus ancienne que 24 mois ; "
         "défaut : aujourd'hui).",

@@ -7,6 +7,7 @@ every token request. It is never used for people's passwords (PBKDF2 stays first
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.contrib.auth.hashers import BasePasswordHasher, mask_hash
 from django.utils.crypto import constant_time_compare
@@ -30,7 +31,7 @@ class ClientSecretHasher(BasePasswordHasher):
         decoded = self.decode(encoded)
         return constant_time_compare(encoded, self.encode(password, decoded["salt"]))
 
-    def safe_summary(self, encoded: str) -> dict[str, str]:
+    def safe_summary(self, encoded: str) -> dict[Any, str]:  # Django's own keys are lazy translations
         decoded = self.decode(encoded)
         return {
             "algorithm": decoded["algorithm"],

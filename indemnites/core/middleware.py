@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from indemnites.core.logging import request_id_var
 from indemnites.core.problems import is_problem, problem_response
+from indemnites.core.requetes import Requete
 
 REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 API_PREFIXES = ("/partenaire/", "/api/")
@@ -36,7 +37,7 @@ class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: Requete) -> HttpResponse:
         started = time.perf_counter()
         given = request.headers.get("X-Request-ID", "")
         # fullmatch: with `match` and `$`, a trailing newline would slip into the response header.

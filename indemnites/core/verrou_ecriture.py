@@ -28,6 +28,8 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.db import connection
 
+from indemnites.core.bases import sqlite_en_memoire
+
 logger = logging.getLogger("indemnites.sqlite")
 
 
@@ -131,7 +133,7 @@ _files: dict[str, FileEcriture] = {}
 
 
 def _file() -> FileEcriture | None:
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or sqlite_en_memoire():
         return None
     chemin = f"{connection.settings_dict['NAME']}.ecriture"
     return _files.get(chemin) or _files.setdefault(chemin, FileEcriture(chemin))

@@ -38,6 +38,22 @@ class Organisme(StrEnum):
 SOLIDARITE = frozenset({Prestation.ASS, Prestation.AAH, Prestation.RSA, Prestation.AER})
 ASSURANCE_CHOMAGE = frozenset({Prestation.ARE, Prestation.ASP})
 
+# The data a call answers with, as the API names it.
+CHAMPS = ("beneficiairePrestationSolidarite", "beneficiaireAssuranceChomage")
+
+# Every piece of data this service may hand over about a person, as its pages name it (consent, accounts,
+# the journal's pages).
+LIBELLES_DONNEES = {
+    "sub": "Un identifiant qui vous désigne auprès de ce service, sans révéler ni votre NIR ni votre identifiant "
+    "France Travail",
+    "given_name": "Votre prénom",
+    "family_name": "Votre nom de naissance",
+    "gender": "Votre sexe (masculin ou féminin), tel que le registre le connaît",
+    "email": "Votre adresse électronique",
+    "beneficiairePrestationSolidarite": "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)",
+    "beneficiaireAssuranceChomage": "Si vous percevez une allocation d'assurance chômage (ARE ou ASP)",
+}
+
 # Who pays what: France Travail pays the allowances it manages, CAF or MSA pay AAH and RSA.
 ORGANISMES_PAR_PRESTATION = {
     Prestation.ARE: {Organisme.FRANCE_TRAVAIL},

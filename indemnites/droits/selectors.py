@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -57,7 +58,7 @@ WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
 """
 
 
-def identite_condition(identite: Identite) -> tuple[str, list[object]]:
+def identite_condition(identite: Identite) -> tuple[str, list[Any]]:
     """The SQL condition on the persons' table (as `d`) that finds this identity, and its parameters."""
     if identite.identifiant is not None:
         return "d.identifiant = %s", [identite.identifiant]
@@ -74,7 +75,7 @@ def dossier_lire(*, identite: Identite) -> Dossier | None:
         return dossier_construire(cursor.fetchall())
 
 
-def dossier_construire(rows: list[tuple[object, ...]]) -> Dossier | None:
+def dossier_construire(rows: list[tuple[Any, ...]]) -> Dossier | None:
     """The dossier from (pseudonyme, prestation, début, fin) rows of one person; None without rows."""
     if not rows or rows[0][0] is None:
         return None

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from indemnites.droits.models import DemandeurEmploi
@@ -29,14 +29,14 @@ class IdentiteIntrouvable(Exception):
         self.manquantes = manquantes
 
 
-def demandeur_federe_connecter(*, fournisseur: str, sub: str, claims: Mapping[str, Any]) -> AbstractBaseUser:
+def demandeur_federe_connecter(*, fournisseur: str, sub: str, claims: Mapping[str, Any]) -> User:
     """The account of the job seeker this identity designates. Raises IdentiteIntrouvable, after writing
     the attempt to the administrative journal without the identity (neither names nor birth date)."""
     demandeur = demandeur_federe_lire(fournisseur=fournisseur, sub=sub)
     if demandeur is None:
         demandeur = _demandeur_retrouver(fournisseur=fournisseur, sub=sub, claims=claims)
     if demandeur.utilisateur_id is not None:
-        return demandeur.utilisateur
+        return demandeur.utilisateur  # type: ignore[return-value]  # not None: utilisateur_id is set
     return _compte_creer(demandeur)
 
 
@@ -50,7 +50,7 @@ def _demandeur_retrouver(*, fournisseur: str, sub: str, claims: Mapping[str, Any
         _echec_tracer(fournisseur=fournisseur, motif=trouvee.resultat.value)
         raise IdentiteIntrouvable(trouvee.resultat.value)
     with transaction.atomic():
-        demandeur = DemandeurEmploi.objects.select_related("utilisateur").get(pk=trouvee.personne_id)
+        demandeur = DemandeurEmploi.objects.select_related("utilisateur").get(pk=trouvee.personne_id)  # type: ignore[misc]  # UNIQUE: found
         IdentiteFederee.objects.get_or_create(fournisseur=fournisseur, sub=sub, defaults={"demandeur": demandeur})
         action_enregistrer(
             acteur=fournisseur, action="federation.rattachement", objet=f"demandeur {demandeur.pseudonyme}"
@@ -67,7 +67,7 @@ def _echec_tracer(*, fournisseur: str, motif: str, details: Mapping[str, Any] | 
 
 
 @transaction.atomic
-def _compte_creer(demandeur: DemandeurEmploi) -> AbstractBaseUser:
+def _compte_creer(demandeur: DemandeurEmploi) -> User:
     """A login account without password for a person who never had one: FranceConnect proves who they are."""
     utilisateur = get_user_model().objects.create(username=f"demandeur-{demandeur.pseudonyme}")
     utilisateur.set_unusable_password()

@@ -30,6 +30,7 @@ from indemnites.habilitations.domain import (
     telephone_valide,
     uri_retour_erreur,
 )
+from indemnites.habilitations.models import Organisation
 
 PDF_SIGNATURE = b"%PDF-"
 
@@ -127,7 +128,9 @@ class OrganisationForm(Formulaire):
 
 
 class NouvelleDemandeForm(Formulaire):
-    organisation = forms.ModelChoiceField(label="Organisation demandeuse", queryset=None, empty_label=None)
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label="Organisation demandeuse", queryset=None, empty_label=None
+    )
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

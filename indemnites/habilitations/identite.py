@@ -12,7 +12,7 @@ Two ways, side by side on the login page:
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.urls import reverse
@@ -31,7 +31,7 @@ class MotDePasseLocal:
     code = "mot_de_passe"
     libelle = "Adresse électronique et mot de passe"
 
-    def authentifier(self, request: HttpRequest, *, courriel: str, mot_de_passe: str) -> AbstractBaseUser | None:
+    def authentifier(self, request: HttpRequest, *, courriel: str, mot_de_passe: str) -> User | None:
         return authenticate(request, username=courriel.strip().lower(), password=mot_de_passe)
 
 

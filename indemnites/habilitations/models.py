@@ -27,7 +27,9 @@ class Agent(models.Model):
     courriel_verifie_le = models.DateTimeField("adresse vérifiée le", null=True, blank=True)
     instructeur = models.BooleanField(default=False)
     administrateur = models.BooleanField(default=False)
-    organisations = models.ManyToManyField(Organisation, through="Appartenance", related_name="agents")
+    organisations: "models.ManyToManyField[Organisation, Appartenance]" = models.ManyToManyField(
+        Organisation, through="Appartenance", related_name="agents"
+    )
 
     class Meta:
         ordering = ["user__email"]

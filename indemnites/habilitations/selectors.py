@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from indemnites.habilitations.domain import (
 from indemnites.habilitations.models import Agent, Demande, Evenement, Habilitation, Message
 
 
-def agent_de(user: AbstractBaseUser | AnonymousUser) -> Agent | None:
+def agent_de(user: User | AnonymousUser) -> Agent | None:
     if not user.is_authenticated:
         return None
     return Agent.objects.filter(user=user).first()

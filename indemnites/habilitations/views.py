@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,10 +50,18 @@ from indemnites.habilitations.identite import (
     proconnect_agent,
     proconnect_retour_url,
 )
-from indemnites.habilitations.models import Demande
+from indemnites.habilitations.models import Agent, Demande
 from indemnites.trafic.http import limiter_connexion
 
-Vue = Callable[..., HttpResponse]
+Vue = Callable[..., HttpResponseBase]
+
+
+class RequeteAgent(HttpRequest):
+    """A request that `agent_requis` let through: the verified agent rides on it."""
+
+    agent: Agent
+
+
 SECRET_PERIME = (
     "Le secret n'a pas été affiché à temps et ne peut plus l'être (il n'est conservé que sous forme "
     "d'empreinte) : pour obtenir un secret utilisable, renouvelez-le."
@@ -71,7 +80,7 @@ def _refus(request: HttpRequest, message: str) -> HttpResponse:
 
 def agent_requis(vue: Vue) -> Vue:
     @wraps(vue)
-    def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def enveloppe(request: RequeteAgent, *args: Any, **kwargs: Any) -> HttpResponseBase:
         agent = selectors.agent_de(request.user)
         if agent is None or not agent.verifie:
             return redirect_to_login(request.get_full_path(), reverse("habilitations:connexion"))
@@ -84,7 +93,7 @@ def agent_requis(vue: Vue) -> Vue:
 def instructeur_requis(vue: Vue) -> Vue:
     @agent_requis
     @wraps(vue)
-    def enveloppe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def enveloppe(request: RequeteAgent, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.agent.instructeur:
             return _refus(request, "Cet espace est réservé aux instructeurs.")
         return vue(request, *args, **kwargs)
@@ -92,7 +101,7 @@ def instructeur_requis(vue: Vue) -> Vue:
     return enveloppe
 
 
-def _demande(request: HttpRequest, pk: int) -> tuple[Demande, selectors.Qualite]:
+def _demande(request: RequeteAgent, pk: int) -> tuple[Demande, selectors.Qualite]:
     """404 alike for a request that does not exist and one the agent may not see: nothing leaks."""
     trouvee = selectors.demande_visible(agent=request.agent, pk=pk)
     if trouvee is None:
@@ -259,14 +268,14 @@ def proconnect_deconnexion(request: HttpRequest) -> HttpResponse:
 
 @agent_requis
 @require_GET
-def espace(request: HttpRequest) -> HttpResponse:
+def espace(request: RequeteAgent) -> HttpResponse:
     """The header's "Espace administrations": instructors land on the queue, applicants on their requests."""
     return redirect("habilitations:instruction" if request.agent.instructeur else "habilitations:tableau_de_bord")
 
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def tableau_de_bord(request: HttpRequest) -> HttpResponse:
+def tableau_de_bord(request: RequeteAgent) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.organisation_rejoindre(
@@ -286,7 +295,7 @@ def tableau_de_bord(request: HttpRequest) -> HttpResponse:
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def demande_nouvelle(request: HttpRequest) -> HttpResponse:
+def demande_nouvelle(request: RequeteAgent) -> HttpResponse:
     profil = request.session.get("profil")
     if profil not in (Profil.ADMINISTRATION, Profil.EDITEUR):
         messages.info(request, "Indiquez d'abord qui vous êtes : l'accès est réservé aux administrations.")
@@ -309,7 +318,7 @@ def demande_nouvelle(request: HttpRequest) -> HttpResponse:
 
 @agent_requis
 @require_GET
-def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def demande_detail(request: RequeteAgent, pk: int) -> HttpResponse:
     demande, qualite = _demande(request, pk)
     auteur = peut_agir(qualite, Acteur.DEMANDEUR)
     return _page(
@@ -331,7 +340,7 @@ def demande_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def demande_modifier(request: HttpRequest, pk: int) -> HttpResponse:
+def demande_modifier(request: RequeteAgent, pk: int) -> HttpResponse:
     demande, qualite = _demande(request, pk)
     if not peut_agir(qualite, Acteur.DEMANDEUR):
         return _refus(request, "Seul l'agent qui a déposé la demande peut la modifier.")
@@ -385,7 +394,7 @@ def _formulaire(
 
 @agent_requis
 @require_GET
-def demande_document(request: HttpRequest, pk: int) -> FileResponse:
+def demande_document(request: RequeteAgent, pk: int) -> FileResponse:
     demande, _ = _demande(request, pk)
     if not demande.document:
         raise Http404("Aucun document.")
@@ -395,7 +404,7 @@ def demande_document(request: HttpRequest, pk: int) -> FileResponse:
 
 @agent_requis
 @require_POST
-def demande_action(request: HttpRequest, pk: int) -> HttpResponse:
+def demande_action(request: RequeteAgent, pk: int) -> HttpResponse:
     """The applicant's own transitions: reopen, or give up a reopening."""
     demande, _ = _demande(request, pk)
     action = request.POST.get("action")
@@ -416,7 +425,7 @@ def demande_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_requis
 @require_POST
-def message(request: HttpRequest, pk: int) -> HttpResponse:
+def message(request: RequeteAgent, pk: int) -> HttpResponse:
     demande, qualite = _demande(request, pk)
     form = MessageForm(request.POST)
     retour = "habilitations:demande" if peut_agir(qualite, Acteur.DEMANDEUR) else "habilitations:instruction_demande"
@@ -444,7 +453,7 @@ def _secret_a_montrer(request: HttpRequest, demande: Demande) -> services.Secret
         return None
 
 
-def _secret_remettre(request: HttpRequest, demande: Demande) -> HttpResponse:
+def _secret_remettre(request: RequeteAgent, demande: Demande) -> HttpResponse:
     try:
         remis = services.secret_remettre(demande=demande, agent=request.agent)
     except RegleEnfreinte as erreur:
@@ -454,7 +463,7 @@ def _secret_remettre(request: HttpRequest, demande: Demande) -> HttpResponse:
     return redirect("habilitations:identifiants", pk=demande.pk)
 
 
-def _demande_du_demandeur(request: HttpRequest, pk: int) -> Demande | HttpResponse:
+def _demande_du_demandeur(request: RequeteAgent, pk: int) -> Demande | HttpResponse:
     demande, qualite = _demande(request, pk)
     if not peut_agir(qualite, Acteur.DEMANDEUR):
         return _refus(request, "Seul l'agent qui a déposé la demande accède aux identifiants.")
@@ -463,7 +472,7 @@ def _demande_du_demandeur(request: HttpRequest, pk: int) -> Demande | HttpRespon
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def identifiants(request: HttpRequest, pk: int) -> HttpResponse:
+def identifiants(request: RequeteAgent, pk: int) -> HttpResponse:
     """The client's credentials. A POST hands over the first secret, then redirects: the secret is shown by
     the GET that follows, once; a reload shows nothing new and changes nothing. Renewal is a separate,
     confirmed action (`identifiants_renouveler`)."""
@@ -492,7 +501,7 @@ def identifiants(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def identifiants_renouveler(request: HttpRequest, pk: int) -> HttpResponse:
+def identifiants_renouveler(request: RequeteAgent, pk: int) -> HttpResponse:
     """Asks for confirmation, saying what happens to the secret in use; then renews and redirects."""
     demande = _demande_du_demandeur(request, pk)
     if isinstance(demande, HttpResponse):
@@ -519,7 +528,7 @@ def identifiants_renouveler(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agent_requis
 @require_http_methods(["GET", "POST"])
-def prolonger(request: HttpRequest, pk: int) -> HttpResponse:
+def prolonger(request: RequeteAgent, pk: int) -> HttpResponse:
     demande, qualite = _demande(request, pk)
     if not peut_agir(qualite, Acteur.DEMANDEUR):
         return _refus(request, "Seul l'agent qui a déposé la demande peut la prolonger.")
@@ -556,7 +565,7 @@ def instruction(request: HttpRequest) -> HttpResponse:
 
 @instructeur_requis
 @require_http_methods(["GET", "POST"])
-def instruction_demande(request: HttpRequest, pk: int) -> HttpResponse:
+def instruction_demande(request: RequeteAgent, pk: int) -> HttpResponse:
     demande, qualite = _demande(request, pk)
     decideur = peut_agir(qualite, Acteur.INSTRUCTEUR)
     actions = actions_possibles(demande.situation, Acteur.INSTRUCTEUR) if decideur else []

@@ -9,6 +9,10 @@ class JournalConfig(AppConfig):
     verbose_name = "Journal des accès"
 
     def ready(self) -> None:
+        from indemnites.core.actions import enregistreur_brancher
+        from indemnites.journal.services import action_enregistrer
+
+        enregistreur_brancher(action_enregistrer)  # the registry's actions, recorded from below (core/actions.py)
         if settings.JOURNAL_SEAL_INTERVAL_SECONDS > 0:
             from indemnites.journal.services.scellement import fond_demarrer
 

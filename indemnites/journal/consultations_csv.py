@@ -7,8 +7,8 @@ from itertools import chain
 
 from django.utils import timezone
 
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.journal.selectors import Consultation
-from indemnites.oauth.domain import LIBELLES_DONNEES
 
 ENTETES = (
     "Date et heure (Paris)",

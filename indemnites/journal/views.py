@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -16,6 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from indemnites.core.requetes import RequeteConnectee
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.journal import domain
 from indemnites.journal.consultations_csv import consultations_csv
 from indemnites.journal.forms import ExportForm, PeriodeForm
@@ -31,7 +34,6 @@ from indemnites.journal.selectors import (
 )
 from indemnites.journal.services import journal_exporter
 from indemnites.journal.services.export import FORMATS
-from indemnites.oauth.domain import LIBELLES_DONNEES
 
 PAR_PAGE = 25
 ACCUEIL = {"url": "/", "titre": "Accueil"}
@@ -44,6 +46,7 @@ class ConsultationsView(LoginRequiredMixin, TemplateView):
 
     login_url = reverse_lazy("oauth:connexion")
     template_name = "journal/consultations.html"
+    request: RequeteConnectee
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         form = PeriodeForm(self.request.GET or None)
@@ -80,7 +83,7 @@ class ConsultationsCsvView(LoginRequiredMixin, View):
 
     login_url = reverse_lazy("oauth:connexion")
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: RequeteConnectee) -> HttpResponseBase:
         sujet = sujet_du_utilisateur(utilisateur_id=request.user.pk)
         if sujet is None:
             raise Http404("Aucun dossier de demandeur d'emploi.")
@@ -99,7 +102,7 @@ class AdministrateurRequisMixin(UserPassesTestMixin):
     login_url = reverse_lazy("admin:login")
 
     def test_func(self) -> bool:
-        utilisateur = self.request.user  # type: ignore[attr-defined]
+        utilisateur = self.request.user  # type: ignore[attr-defined]  # a mixin: the view it joins has `request`
         return utilisateur.is_active and utilisateur.is_staff
 
 
@@ -112,7 +115,7 @@ class ExportView(AdministrateurRequisMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         return self._page(request, ExportForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponseBase:
         form = ExportForm(request.POST)
         if not form.is_valid():
             return self._page(request, form, status=400)

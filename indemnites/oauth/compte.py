@@ -16,7 +16,8 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from indemnites.oauth.domain import LIBELLES_DONNEES
+from indemnites.core.requetes import RequeteConnectee
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.oauth.forms import ConnexionForm
 from indemnites.oauth.identity import ConnexionRefusee, identity_backend
 from indemnites.oauth.selectors import autorisations_lister
@@ -175,6 +176,7 @@ class AutorisationsView(LoginRequiredMixin, TemplateView):
 
     login_url = reverse_lazy("oauth:connexion")
     template_name = "oauth/autorisations.html"
+    request: RequeteConnectee
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         autorisations = autorisations_lister(utilisateur_id=self.request.user.pk)
@@ -190,7 +192,7 @@ class AutorisationRetirerView(LoginRequiredMixin, View):
 
     login_url = reverse_lazy("oauth:connexion")
 
-    def post(self, request: HttpRequest, client_id: str) -> HttpResponse:
+    def post(self, request: RequeteConnectee, client_id: str) -> HttpResponse:
         autorisations = autorisations_lister(utilisateur_id=request.user.pk)
         autorisation = next((a for a in autorisations if a.application.client_id == client_id), None)
         if autorisation is None:

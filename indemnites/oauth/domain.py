@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from indemnites.droits.domain import CHAMPS
+
 # Server-to-server tokens live 25 minutes at most; tokens carrying a person's consent, 10.
 DUREE_JETON_PARTENAIRE = 25 * 60
 DUREE_JETON_INDIVIDU = 10 * 60
 
 SCOPE_PARTENAIRE = "api_indemnisationsv1"
-CHAMPS = ("beneficiairePrestationSolidarite", "beneficiaireAssuranceChomage")
 
 # Connected mode (the "Pôle emploi Connect" contract): scopes as historical clients send them, in pairs
 # (API scope + data scope). `api_peconnect-individuv1` opens userinfo, the indemnisation pair the data.
@@ -71,18 +72,6 @@ def scopes_non_servis_retirer(demandes: Iterable[str]) -> tuple[list[str], list[
 CLAIMS_PAR_SCOPE = {
     "profile": ("given_name", "family_name", "gender"),
     "email": ("email",),
-}
-
-# Every piece of data a job seeker may hand over, as the consent page names it.
-LIBELLES_DONNEES = {
-    "sub": "Un identifiant qui vous désigne auprès de ce service, sans révéler ni votre NIR ni votre identifiant "
-    "France Travail",
-    "given_name": "Votre prénom",
-    "family_name": "Votre nom de naissance",
-    "gender": "Votre sexe (masculin ou féminin), tel que le registre le connaît",
-    "email": "Votre adresse électronique",
-    "beneficiairePrestationSolidarite": "Si vous percevez un minimum social (ASS, AAH, RSA ou AER)",
-    "beneficiaireAssuranceChomage": "Si vous percevez une allocation d'assurance chômage (ARE ou ASP)",
 }
 
 # The registry's sex (M/F) as OpenID Connect spells `gender`; unknown means the claim is left out.

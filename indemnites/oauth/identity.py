@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -36,13 +36,13 @@ class IdentityBackend(Protocol):
     # The upstream provider whose button the login page shows ("FranceConnect"), or None.
     bouton: str | None
 
-    def authenticate(self, request: HttpRequest, *, identifiant: str, mot_de_passe: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, *, identifiant: str, mot_de_passe: str) -> User | None:
         """The job seeker's account when the credentials are right, else None."""
 
     def start(self, request: HttpRequest, *, next_url: str) -> HttpResponse | None:
         """A redirect to the upstream provider, or None to show the local form."""
 
-    def complete(self, request: HttpRequest) -> AbstractBaseUser | None:
+    def complete(self, request: HttpRequest) -> User | None:
         """The job seeker's account once the upstream provider has answered; None or ConnexionRefusee."""
 
     def logout_url(self, request: HttpRequest, *, post_logout_redirect_uri: str) -> tuple[str, str] | None:
@@ -59,7 +59,7 @@ class LocalPasswordBackend:
     def local_form(self) -> bool:
         return bool(settings.DEMANDEUR_MOTS_DE_PASSE_LOCAUX)
 
-    def authenticate(self, request: HttpRequest, *, identifiant: str, mot_de_passe: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, *, identifiant: str, mot_de_passe: str) -> User | None:
         utilisateur = authenticate(request, username=identifiant, password=mot_de_passe)
         if utilisateur is None or profil_lire(utilisateur_id=utilisateur.pk) is None:
             return None
@@ -68,7 +68,7 @@ class LocalPasswordBackend:
     def start(self, request: HttpRequest, *, next_url: str) -> HttpResponse | None:
         return None
 
-    def complete(self, request: HttpRequest) -> AbstractBaseUser | None:
+    def complete(self, request: HttpRequest) -> User | None:
         return None
 
     def logout_url(self, request: HttpRequest, *, post_logout_redirect_uri: str) -> tuple[str, str] | None:
@@ -146,7 +146,7 @@ class FranceConnectBackend(LocalPasswordBackend):
         except client.EchecFederation as echec:
             raise ConnexionRefusee(*REFUS_FEDERATION[echec.raison]) from echec
 
-    def complete(self, request: HttpRequest) -> AbstractBaseUser | None:
+    def complete(self, request: HttpRequest) -> User | None:
         fournisseur = franceconnect()
         try:
             identite = client.retour_lire(request, fournisseur)

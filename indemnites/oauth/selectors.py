@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.utils import timezone
 
 from indemnites.droits.selectors import profil_lire
@@ -47,25 +47,9 @@ def _jeton_ligne(checksum: str) -> tuple[Any, ...] | None:
         return cursor.fetchone()
 
 
-def _jeton_ligne_sur_connexion_vivante(checksum: str) -> tuple[Any, ...] | None:
-    """The first statement of a data call. Django's health check (CONN_HEALTH_CHECKS) would first send a
-    `SELECT 1`: one more round trip on every call, which costs the worker more than the query itself
-    (bench/README.md, « Charge de l'API »). Instead, a connection the server dropped meanwhile (restart,
-    failover, idle timeout) is replaced when this read fails, and the read, which changes nothing, is made
-    once more on the new one."""
-    connection.health_check_done = True  # Django's flag: this request's check is ours
-    try:
-        return _jeton_ligne(checksum)
-    except (InterfaceError, OperationalError):
-        if connection.in_atomic_block or connection.is_usable():
-            raise  # not a dropped connection, or one a transaction depends on: nothing to retry
-        connection.close()
-        return _jeton_ligne(checksum)
-
-
 def jeton_lire(token: str) -> JetonContexte | None:
     """The live token's client and grants, or None (unknown, expired, or client disabled)."""
-    row = _jeton_ligne_sur_connexion_vivante(hashlib.sha256(token.encode()).hexdigest())
+    row = _jeton_ligne(hashlib.sha256(token.encode()).hexdigest())
     if row is None:
         return None
     client_id, champs, destinataires, scope, user_id, quota_par_seconde, volume_journalier = row

@@ -27,11 +27,11 @@ from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749.errors import InvalidRequestError
 from oauthlib.openid.connect.core.exceptions import ConsentRequired, LoginRequired
 
+from indemnites.droits.domain import LIBELLES_DONNEES
 from indemnites.droits.selectors import profil_lire
 from indemnites.exploitation.metriques import scopes_retires_compter
 from indemnites.oauth.compte import deconnexion_amont
 from indemnites.oauth.domain import (
-    LIBELLES_DONNEES,
     SCOPES_INDEMNISATION,
     connexion_trop_ancienne,
     description_oauth,
@@ -73,7 +73,7 @@ def _drop_realm(request: HttpRequest) -> None:
     query = request.GET.copy()
     query.pop("realm", None)
     request.META["QUERY_STRING"] = query.urlencode()
-    request.GET = query
+    request.GET = query  # type: ignore[assignment]  # django-stubs types the request's QueryDict immutable; ours replaces it
 
 
 def _sans(query: QueryDict, *noms: str) -> QueryDict:
@@ -123,7 +123,7 @@ def _demande_du_formulaire(request: HttpRequest) -> HttpRequest:
         params["realm"] = request.GET["realm"]
     demande = copy.copy(request)
     demande.method = "GET"
-    demande.GET = params
+    demande.GET = params  # type: ignore[assignment]  # django-stubs types the request's QueryDict immutable; ours replaces it
     demande.POST = QueryDict()
     demande.META = {**request.META, "REQUEST_METHOD": "GET", "QUERY_STRING": params.urlencode()}
     return demande
@@ -140,8 +140,9 @@ class AutorisationView(dot_views.AuthorizationView):
     login_url = reverse_lazy("oauth:connexion")
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.oauth2_data = {}
-        request.GET = _sans(request.GET, "approval_prompt")  # consent is asked every time
+        self.oauth2_data: dict[str, Any] = {}
+        # Consent is asked every time. (type: the request's QueryDict replaced, as in _drop_realm)
+        request.GET = _sans(request.GET, "approval_prompt")  # type: ignore[assignment]  # a replaced QueryDict
         if request.method == "POST":
             refus = self._refus(_demande_du_formulaire(request))
             if refus is not None:
@@ -192,7 +193,9 @@ class AutorisationView(dot_views.AuthorizationView):
     def _connexion_trop_ancienne(self, request: HttpRequest) -> bool:
         max_age = request.GET.get("max_age")
         return max_age is not None and connexion_trop_ancienne(
-            derniere_connexion=request.user.last_login, maintenant=timezone.now(), max_age=int(max_age)
+            derniere_connexion=getattr(request.user, "last_login", None),
+            maintenant=timezone.now(),
+            max_age=int(max_age),
         )
 
     def _silencieux(self, request: HttpRequest) -> HttpResponse:
@@ -201,8 +204,11 @@ class AutorisationView(dot_views.AuthorizationView):
         scopes, credentials = self.demande
         credentials = {**credentials}
         utilisateur = request.user
-        connecte = utilisateur.is_authenticated and profil_lire(utilisateur_id=utilisateur.pk) is not None
-        if not connecte or self._connexion_trop_ancienne(request):
+        if (
+            not utilisateur.is_authenticated
+            or profil_lire(utilisateur_id=utilisateur.pk) is None
+            or self._connexion_trop_ancienne(request)
+        ):
             return self._erreur_client(LoginRequired(state=credentials.get("state")), credentials)
         application = Application.objects.get(client_id=credentials["client_id"])
         if not consentement_couvre(utilisateur_id=utilisateur.pk, application=application, scopes=frozenset(scopes)):
@@ -377,8 +383,8 @@ class DeconnexionView(dot_views.RPInitiatedLogoutView):
     template_name = "oauth/deconnexion.html"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.GET = _alias_redirect_uri(request.GET)
-        request.POST = _alias_redirect_uri(request.POST)
+        request.GET = _alias_redirect_uri(request.GET)  # type: ignore[assignment]  # django-stubs types the request's QueryDict immutable; ours replaces it
+        request.POST = _alias_redirect_uri(request.POST)  # type: ignore[assignment]  # django-stubs types the request's QueryDict immutable; ours replaces it
         return super().dispatch(request, *args, **kwargs)
 
     def error_response(self, error: Any) -> HttpResponse:

@@ -61,7 +61,7 @@ def markdown_rendre(texte: str) -> SafeString:
 
 def markdown_en_ligne(texte: str) -> SafeString:
     """One line of Markdown (`code`, **gras**, liens) without its paragraph, for a table cell."""
-    html = markdown_rendre(texte)
+    html: str = markdown_rendre(texte)
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(html)  # from markdown_rendre: raw HTML already escaped

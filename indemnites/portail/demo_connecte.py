@@ -69,7 +69,7 @@ def demo_demarrer(*, base: str, redirect_uri: str) -> Depart:
 
 def _id_token_verifier(*, id_token: str, jwks: dict[str, Any], issuer: str, nonce: str) -> dict[str, Any]:
     try:
-        decode = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=["RS256"])
+        decode = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=["RS256"])  # type: ignore[arg-type]  # a JWKS as fetched: joserfc checks it
         jwt.JWTClaimsRegistry(
             iss={"essential": True, "value": issuer},
             aud={"essential": True, "value": CLIENT.client_id},

@@ -72,7 +72,12 @@ class Disponibilite:
     @property
     def badge(self) -> str:
         """The DSFR badge variant of the catalogue's colour."""
-        return {Couleur.VERT: "success", Couleur.ORANGE: "warning", Couleur.ROUGE: "error"}.get(self.couleur, "info")
+        badges: dict[Couleur | None, str] = {
+            Couleur.VERT: "success",
+            Couleur.ORANGE: "warning",
+            Couleur.ROUGE: "error",
+        }
+        return badges.get(self.couleur, "info")
 
 
 @dataclass(frozen=True)

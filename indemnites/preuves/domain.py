@@ -127,7 +127,7 @@ def jwks_composer(
     cles = [jwk_publique(courante)] if courante is not None else []
     for retiree in retirees:
         if aujourdhui <= mois_ajouter(retiree.retiree_le, conservation_mois):
-            cle = ECKey.import_key(dict(retiree.jwk))  # type: ignore[arg-type]
+            cle = ECKey.import_key(dict(retiree.jwk))
             cles.append({**jwk_publique(cle), "retireeLe": retiree.retiree_le.isoformat()})
     return {"keys": cles}
 
@@ -155,7 +155,7 @@ def preuve_verifier(jws: str, jwks: Mapping[str, Any], *, sel: str = "", identit
     """Checks the signature against the key set (ES256 only), then, given the salt and a canonical identity,
     whether the proof concerns that person."""
     try:
-        jeu = KeySet.import_key_set(dict(jwks))  # type: ignore[arg-type]
+        jeu = KeySet.import_key_set(dict(jwks))  # type: ignore[arg-type]  # any JWKS: joserfc checks it
         jeton = jwt.decode(jws.strip(), jeu, algorithms=[ALGORITHME])
     except JoseError as error:
         return Verification(valide=False, motif=_motif(error))

@@ -33,9 +33,7 @@ def actives() -> bool:
 
 def etats(request: HttpRequest) -> list[Etat]:
     """The limits counted for this request, in the order they were counted."""
-    if not hasattr(request, "trafic_etats"):
-        request.trafic_etats = []
-    return request.trafic_etats
+    return request.__dict__.setdefault("trafic_etats", [])
 
 
 def adresse(request: HttpRequest) -> str:

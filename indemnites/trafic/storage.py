@@ -135,8 +135,9 @@ class CompteursRedis:
             url, key_prefix=prefixe, socket_timeout=delai, socket_connect_timeout=delai, health_check_interval=30
         )
         connexion = self.storage.get_connection()
-        self._compter = connexion.register_script(_COMPTER)
-        self._client = connexion.register_script(_CLIENT)
+        # limits' connection protocol says bytes; redis-py takes the script's text as well.
+        self._compter = connexion.register_script(_COMPTER)  # type: ignore[arg-type]  # see above
+        self._client = connexion.register_script(_CLIENT)  # type: ignore[arg-type]  # see above
 
     def compter(self, cle: str, fenetre: int) -> tuple[int, float]:
         consommes, reste_ms = self._compter(keys=[self.storage.prefixed_key(cle)], args=[fenetre * 1000])
@@ -144,7 +145,7 @@ class CompteursRedis:
 
     def client_compter(self, quota: Quota, personnes: Personnes | None) -> tuple[int, float, bool]:
         cles = [self.storage.prefixed_key(quota.cle), self.storage.prefixed_key(personnes.cle if personnes else "-")]
-        arguments = [quota.fenetre * 1000, quota.quota]
+        arguments: list[str | int | float] = [quota.fenetre * 1000, quota.quota]
         arguments += [personnes.membre, personnes.plafond, personnes.duree] if personnes else ["", 0, 0]
         consommes, reste_ms, accepte = self._client(keys=cles, args=arguments)
         return int(consommes), self._fin(reste_ms, quota.fenetre), bool(accepte)

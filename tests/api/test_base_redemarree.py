@@ -1,13 +1,14 @@
 """A database that dropped the service's connections (restart, failover, an idle timeout on a proxy) costs the
-data routes no failed call: the first read of a call, the token's, finds its connection dead, takes a new one
-and reads again (oauth/selectors.py). PostgreSQL only: SQLite has no server to lose."""
+data routes no failed call: at the start of each request Django checks a kept connection (CONN_HEALTH_CHECKS,
+a `SELECT 1` before its first statement) and opens another one if the server dropped it. PostgreSQL only: SQLite
+has no server to lose."""
 
 from collections.abc import Callable
 from typing import Any
 
 import psycopg
 import pytest
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.http import HttpResponse
 
 from indemnites.journal.models import Enregistrement
@@ -28,6 +29,9 @@ def _connexion_coupee_par_le_serveur() -> None:
     parametres = connection.get_connection_params()
     with psycopg.connect(**{**parametres, "autocommit": True}) as administrateur:
         administrateur.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+    # What a served process does as each request starts (Django's test client leaves it out): the next request
+    # checks its connection before using it.
+    close_old_connections()
 
 
 def test_a_call_after_the_connection_was_dropped_is_answered(

@@ -6,6 +6,7 @@ start-up is refused while a secret is missing or is a development value.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "indemnites.exploitation",
     "indemnites.portail",
     "indemnites.preuves",
+    "indemnites.demo",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +185,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Content security policy: no inline script anywhere (DSFR's scripts carry the request's nonce),
 # nothing loaded from another origin.
-CONTENT_SECURITY_POLICY = {
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
@@ -212,7 +214,7 @@ OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth.AccessToken"
 OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth.RefreshToken"
 OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth.IDToken"
 OAUTH2_PROVIDER_GRANT_MODEL = "oauth.Grant"
-OAUTH2_PROVIDER = {
+OAUTH2_PROVIDER: dict[str, Any] = {
     "SCOPES": {
         "api_indemnisationsv1": "Indemnisations (serveur à serveur)",
         # Connected mode: the historical "Pôle emploi Connect" scopes, as its clients send them.

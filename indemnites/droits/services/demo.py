@@ -135,9 +135,9 @@ PERSONAS = (
 
 def _upsert(model: type[M], lookup: dict[str, Any], valeurs: dict[str, Any]) -> M:
     """Create, or update only what differs: a second load writes nothing at all."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
-        return model.objects.create(**{**valeurs, **lookup})
+        return model._default_manager.create(**{**valeurs, **lookup})
     changes = {name: value for name, value in valeurs.items() if getattr(instance, name) != value}
     if changes:
         for name, value in changes.items():
@@ -196,7 +196,8 @@ def comptes_demo_charger() -> tuple[str, ...]:
     for demandeur in DemandeurEmploi.objects.filter(identifiant__in=identifiants, utilisateur__isnull=True):
         compte = modele.objects.filter(username=demandeur.identifiant).first()
         demandeur.utilisateur = compte or modele.objects.create_user(
-            username=demandeur.identifiant, password=DEMO_MOT_DE_PASSE
+            username=demandeur.identifiant,  # type: ignore[arg-type]  # never None: filtered on it above
+            password=DEMO_MOT_DE_PASSE,
         )
         demandeur.save(update_fields=["utilisateur", "updated_at"])
     return identifiants

@@ -16,9 +16,11 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 
+from indemnites.core.bases import sqlite_en_memoire
 from indemnites.core.verrou_ecriture import ecritures_en_attente_laisser_passer, verrou_ecriture
 from indemnites.droits.models import DemandeurEmploi, Droit, Generation
 
@@ -67,7 +69,7 @@ def import_exclusif() -> Iterator[None]:
 @contextmanager
 def _fichier_verrouille() -> Iterator[bool]:
     nom = str(connection.settings_dict["NAME"])
-    if connection.is_in_memory_db() or not Path(nom).parent.is_dir():
+    if sqlite_en_memoire() or not Path(nom).parent.is_dir():
         yield True  # a database of this process only: no other process can import into it
         return
     descripteur = os.open(f"{nom}.import.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -97,7 +99,7 @@ def lot_rendre() -> None:
     the WAL to the database. Otherwise the WAL keeps growing and the next commit past `wal_autocheckpoint`,
     often a data call's journal record, pays for copying and syncing the import's pages (bench/README.md,
     « Appels pendant un import »: 3.4 s → 1.0 s at most in the server). A database in memory has no WAL."""
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and not sqlite_en_memoire():
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -116,7 +118,7 @@ def ecriture() -> Iterator[None]:
     lot_rendre()
 
 
-def par_lots(sql: str, params: list[object]) -> int:
+def par_lots(sql: str, params: list[Any]) -> int:
     """Runs `sql` (which acts on at most LOT rows) in short transactions until it acts on none."""
     total = 0
     while True:
@@ -128,14 +130,14 @@ def par_lots(sql: str, params: list[object]) -> int:
             return total
 
 
-def par_plages(sql: str, params: Callable[[int, int], list[object]], nombre: int, *, lot: int = LOT) -> None:
+def par_plages(sql: str, params: Callable[[int, int], list[Any]], nombre: int, *, lot: int = LOT) -> None:
     """Runs `sql` on rows ranked (a, b], `lot` at a time, each range in its own short transaction."""
     for debut in range(0, nombre, lot):
         with ecriture(), connection.cursor() as cursor:
             cursor.execute(sql, params(debut, debut + lot))
 
 
-def _existe(sql: str, params: list[object]) -> bool:
+def _existe(sql: str, params: list[Any]) -> bool:
     """Read first, without the write lock: most of the time there is nothing to do."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT EXISTS ({sql})", params)

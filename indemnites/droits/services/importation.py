@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from indemnites.core.actions import action_enregistrer
 from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.droits.domain import (
     COLONNES_PERSONNE,
@@ -54,7 +55,6 @@ from indemnites.droits.domain import (
 from indemnites.droits.models import DemandeurEmploi, Droit, ImportDroits
 from indemnites.droits.services import generations
 from indemnites.droits.services.generations import ImportEnCours
-from indemnites.journal.services import action_enregistrer
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -217,7 +217,7 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
     try:
         _generation_ecrire(generation, horodatage=debut)
         if demande.rejects_path:
-            _rejets_ecrire(path=demande.path, format=Format(demande.format), destination=demande.rejects_path)
+            _rejets_ecrire(path=demande.path, format=Format(demande.format), destination=demande.rejects_path)  # type: ignore[arg-type]  # set on entry
             rapport = replace(rapport, rejets_path=demande.rejects_path)
         if demande.complet and demande.suppressions_path:
             _suppressions_ecrire(demande.suppressions_path)
@@ -429,7 +429,7 @@ def _enregistrements(fichier: TextIO, format: Format) -> tuple[list[str], Iterat
         raise FichierInvalide("Le fichier CSV est vide : il doit commencer par une ligne d'en-tête.")
     delimiteur = ";" if premiere.count(";") > premiere.count(",") else ","
     lecteur = csv.reader(itertools.chain([premiere], fichier), delimiter=delimiteur, strict=True)
-    entete = [colonne.strip() for colonne in _csv_suivant(lecteur, 1)]
+    entete = [colonne.strip() for colonne in _csv_suivant(lecteur, 1) or []]  # never None: `premiere` is a line
     if anomalie := entete_anomalie(entete):
         raise FichierInvalide(anomalie)
     return entete, _csv_enregistrements(lecteur)
@@ -474,7 +474,7 @@ def _fichier_charger(cursor: CursorWrapper, erreurs: _Erreurs, *, demande: Deman
     lire = functools.partial(ligne_droit_lire, organisme_attendu=demande.organisme, suppressions=not demande.complet)
     lues = 0
     with _fichier_ouvrir(demande.path) as fichier:
-        entete, enregistrements = _enregistrements(fichier, Format(demande.format))
+        entete, enregistrements = _enregistrements(fichier, Format(demande.format))  # type: ignore[arg-type]  # set on entry
         for lot in _lots(enregistrements):
             lignes, anomalies = _lot_lire(entete, lot, hacher, lire)
             _lignes_inserer(cursor, lignes)
@@ -768,7 +768,7 @@ def _changements_preparer(cursor: CursorWrapper, demande: Demande, rapport: Rapp
     cursor.execute(_CHANGEMENTS_SQL)
     cursor.execute(_SUPPRESSIONS_SQL.format(absent="false", condition=_SUPPRIMER_LIGNES), [_nombre(cursor)])
     if demande.complet:
-        organisme = Organisme(demande.organisme).value
+        organisme = Organisme(demande.organisme).value  # type: ignore[arg-type]  # a snapshot has one (checked on entry)
         cursor.execute(_SUPPRESSIONS_SQL.format(absent="true", condition=_ABSENTS), [_nombre(cursor), organisme])
     cursor.execute(f"CREATE INDEX {CHANGEMENTS}_rang ON {CHANGEMENTS} (rang)")
     _analyser(cursor, CHANGEMENTS)
@@ -811,7 +811,7 @@ def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
 
 def _photographie_controler(cursor: CursorWrapper, demande: Demande, rapport: Rapport) -> None:
     """A snapshot that would remove more of the organisme's rights than allowed is refused."""
-    organisme = Organisme(demande.organisme).value
+    organisme = Organisme(demande.organisme).value  # type: ignore[arg-type]  # a snapshot has one (checked on entry)
     cursor.execute(f"SELECT COUNT(*) FROM {DROITS} WHERE organisme = %s AND generation_fin IS NULL", [organisme])
     existants = int(cursor.fetchone()[0])
     cursor.execute(f"SELECT COUNT(*) FROM {CHANGEMENTS} WHERE absent")

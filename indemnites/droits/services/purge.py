@@ -15,10 +15,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from indemnites.core.actions import action_enregistrer
 from indemnites.droits.domain import mois_avant
 from indemnites.droits.models import DemandeurEmploi, Droit
 from indemnites.droits.services.generations import import_exclusif
-from indemnites.journal.services import action_enregistrer
 
 PSEUDONYMES_PAR_ACTION = 1_000
 

@@ -7,13 +7,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Min, Model
+from django.db.models import Count, Min
 
 from indemnites.journal import domain
 from indemnites.journal.domain import ACCES, ADMINISTRATIF
 from indemnites.journal.models import ActionAdministrative, Enregistrement, PointDeControle, TeteChaine
 
-MODELES: dict[str, type[Model]] = {ACCES: Enregistrement, ADMINISTRATIF: ActionAdministrative}
+Modele = type[Enregistrement] | type[ActionAdministrative]
+MODELES: dict[str, Modele] = {ACCES: Enregistrement, ADMINISTRATIF: ActionAdministrative}
 
 
 @lru_cache(maxsize=4)

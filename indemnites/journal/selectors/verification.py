@@ -10,6 +10,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from indemnites.core.bases import sqlite_en_memoire
 from indemnites.journal import domain
 from indemnites.journal.domain import ACCES, CHAMPS, Rapport
 from indemnites.journal.selectors.chaine import (
@@ -103,7 +104,7 @@ def _attente_verifier(rapport: Rapport) -> None:
 def _segments(journal: str, depuis: int, jusqu_a: int | None, processus: int, minimal: int) -> list[tuple[int, int]]:
     """Ranges (first, last) of record numbers: one, unless several processes can share a large journal."""
     sequentiel = [(depuis + 1, jusqu_a if jusqu_a is not None else 2**62)]
-    if processus <= 1 or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+    if processus <= 1 or sqlite_en_memoire():
         return sequentiel
     enregistrements = MODELES[journal].objects.filter(rang__gt=depuis)
     if jusqu_a is not None:
@@ -120,7 +121,7 @@ def _segments(journal: str, depuis: int, jusqu_a: int | None, processus: int, mi
     return [(debut, min(debut + pas - 1, bornes["dernier"])) for debut in debuts]
 
 
-def _contexte(journal: str, debut: int, depuis: int) -> list[tuple[int, str]]:
+def _contexte(journal: str, debut: int, depuis: int) -> list[tuple[int | None, str]]:
     """The last two records before a range (oldest first), as the sequential loop would have seen them."""
     avant = MODELES[journal].objects.filter(rang__lt=debut, rang__gt=depuis).order_by("-rang")
     return list(reversed(avant.values_list("rang", "empreinte")[:2]))

@@ -102,34 +102,13 @@ def acces_enregistrer(*, trace: Trace) -> None:
         _ACCES.ecrire(_valeurs(trace))
 
 
-def acces_insertion_selon(personne: str, *, trouvee: Trace, inconnue: Trace) -> tuple[str, list[Any]]:
-    """An `INSERT … SELECT` writing `trouvee` when the row `personne` (an alias with `id` and `pseudonyme`,
-    joined by the caller) exists, its pseudonyme as subject, and `inconnue` when it does not: for a statement
-    that reads the data and writes its record at once (PostgreSQL: one round trip, atomic). The caller runs it
-    inside `acces_ecrivable()`."""
-    colonnes, parametres = [], []
-    maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
-    valeurs_trouvee = _ACCES.parametres(_valeurs(trouvee), maintenant)
-    valeurs_inconnue = _ACCES.parametres(_valeurs(inconnue), maintenant)
-    for champ, si_trouvee, si_inconnue in zip(_ACCES.champs, valeurs_trouvee, valeurs_inconnue, strict=True):
-        if champ.attname == "sujet":
-            colonnes.append(f"COALESCE(CAST({personne}.pseudonyme AS text), %s)")
-            parametres.append(si_inconnue)
-        elif si_trouvee == si_inconnue:
-            colonnes.append("%s")
-            parametres.append(si_trouvee)
-        else:
-            colonnes.append(f"CASE WHEN {personne}.id IS NULL THEN %s ELSE %s END")
-            parametres.extend([si_inconnue, si_trouvee])
-    return f"{_ACCES.entete} SELECT {', '.join(colonnes)}", parametres
-
-
 def acteur_nommer(acteur: object) -> str:
     """An agent, a Django user or a text, as the administrative journal names its author: the login name
     and the account number, enough to identify the person individually (CNIL, délibération 2021-122)."""
     utilisateur = getattr(acteur, "user", acteur)
-    if hasattr(utilisateur, "get_username") and getattr(utilisateur, "pk", None) is not None:
-        return f"{utilisateur.get_username()} (compte n° {utilisateur.pk})"[:200]
+    pk = getattr(utilisateur, "pk", None)
+    if hasattr(utilisateur, "get_username") and pk is not None:
+        return f"{utilisateur.get_username()} (compte n° {pk})"[:200]
     return str(acteur)[:200]
 
 

@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -26,7 +27,7 @@ class Export:
     lignes: Iterator[str]
 
 
-def _valeurs(enregistrement: dict[str, object]) -> dict[str, object]:
+def _valeurs(enregistrement: dict[str, Any]) -> dict[str, Any]:
     return {
         colonne: horodatage_canonique(enregistrement[colonne]) if colonne == "horodatage" else enregistrement[colonne]
         for colonne in COLONNES_EXPORT

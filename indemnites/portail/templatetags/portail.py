@@ -65,7 +65,7 @@ def portail_espaces(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     utilisateur = getattr(request, "user", None)
     connecte = bool(utilisateur and utilisateur.is_authenticated)
-    agent = agent_de(utilisateur) if connecte else None
+    agent = agent_de(utilisateur) if utilisateur is not None and connecte else None
     deconnexion = "habilitations:deconnexion" if agent else "oauth2_provider:rp-initiated-logout"
     return {
         "request": request,

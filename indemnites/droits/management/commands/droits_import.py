@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from indemnites.core.commandes import acteur_commande
 from indemnites.droits.domain import Organisme
 from indemnites.droits.services.importation import (
     ERREURS_RAPPORTEES,
@@ -17,7 +18,6 @@ from indemnites.droits.services.importation import (
     SuppressionsExcessives,
     droits_import_executer,
 )
-from indemnites.journal.management.commands._outils import acteur_commande
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from indemnites.core.commandes import acteur_commande, nombre
 from indemnites.droits.services.generations import ImportEnCours
 from indemnites.droits.services.purge import droits_purger
-from indemnites.journal.management.commands._outils import acteur_commande, nombre
 
 
 class Command(BaseCommand):

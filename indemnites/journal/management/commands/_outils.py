@@ -1,8 +1,9 @@
 """What the journal commands share: which journals, who is acting, numbers written the French way."""
 
-import getpass
 from argparse import ArgumentParser
 
+from indemnites.core.commandes import acteur_commande as acteur_commande
+from indemnites.core.commandes import nombre as nombre
 from indemnites.journal.domain import ACCES, ADMINISTRATIF, JOURNAUX
 
 NOMS = {ACCES: "Journal des accès", ADMINISTRATIF: "Journal administratif"}
@@ -16,16 +17,3 @@ def journal_argument(parser: ArgumentParser, *, defaut: str = "tous") -> None:
 
 def journaux(choix: str) -> tuple[str, ...]:
     return JOURNAUX if choix == "tous" else (choix,)
-
-
-def acteur_commande(commande: str) -> str:
-    """Who runs a command, for the administrative journal: the command and the system account."""
-    try:
-        compte = getpass.getuser()
-    except (KeyError, OSError):
-        compte = "inconnu"
-    return f"commande {commande} (compte système {compte})"
-
-
-def nombre(valeur: float) -> str:
-    return f"{valeur:,.0f}".replace(",", "\u202f")

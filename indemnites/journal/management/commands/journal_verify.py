@@ -89,7 +89,7 @@ class Command(BaseCommand):
         return ancres
 
     def _rapport_ecrire(self, rapport: Rapport, secondes: float) -> None:
-        etendue = f" (n° {nombre(rapport.premier)} à {nombre(rapport.dernier)})" if rapport.verifies else ""
+        etendue = f" (n° {nombre(rapport.premier or 0)} à {nombre(rapport.dernier or 0)})" if rapport.verifies else ""
         debit = f", {nombre(rapport.verifies / secondes)} enregistrements/s" if rapport.verifies and secondes else ""
         self.stdout.write(
             f"{NOMS[rapport.journal]} : {nombre(rapport.verifies)} enregistrement(s) vérifié(s){etendue}, "

@@ -1,30 +1,18 @@
-"""Use cases of the registry: answering a data call (with its journal record)."""
+"""Use case of both modes: answering a data call, from the registry, with its record in the access journal."""
 
 import hmac
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from indemnites.core.errors import DestinataireNonAutorise, IndividuInconnu
 from indemnites.core.verrou_ecriture import verrou_ecriture
-from indemnites.droits.domain import indemnisation_calculer
-from indemnites.droits.models import DemandeurEmploi, Droit
-from indemnites.droits.selectors import (
-    DROIT_VISIBLE_SQL,
-    PERSONNE_VISIBLE_SQL,
-    Dossier,
-    Identite,
-    dossier_construire,
-    dossier_lire,
-    identite_condition,
-)
+from indemnites.droits.domain import CHAMPS, indemnisation_calculer
+from indemnites.droits.selectors import Dossier, Identite, dossier_lire
 from indemnites.journal.models import Mode
 from indemnites.journal.services import Trace, acces_enregistrer
-from indemnites.journal.services.ecriture import acces_ecrivable, acces_insertion_selon
-from indemnites.oauth.domain import CHAMPS
 
 
 @dataclass(frozen=True)
@@ -75,18 +63,16 @@ def destinataire_verifier(*, appel: Appel, destinataires_autorises: frozenset[st
 def indemnisation_consulter(*, appel: Appel, identite: Identite, date_reference: date) -> dict[str, bool]:
     """The granted booleans for this person; the journal record is written in the same transaction."""
     champs = tuple(champ for champ in CHAMPS if champ in appel.champs_accordes)
-    if connection.vendor == "postgresql":
-        dossier = _lire_et_journaliser(appel, identite, champs)
-    else:
-        dossier = _lire_puis_journaliser(appel, identite, champs)
+    dossier = _lire_et_journaliser(appel, identite, champs)
     if dossier is None:
         raise IndividuInconnu("Aucun demandeur d'emploi ne correspond à cette identité.")
     indemnisation = indemnisation_calculer(dossier.periodes, date_reference)
     return {champ: getattr(indemnisation, champ) for champ in champs}
 
 
-def _lire_puis_journaliser(appel: Appel, identite: Identite, champs: tuple[str, ...]) -> Dossier | None:
-    """SQLite: three statements in one transaction; they cost microseconds in the process."""
+def _lire_et_journaliser(appel: Appel, identite: Identite, champs: tuple[str, ...]) -> Dossier | None:
+    """The rights read and the record written in one transaction (on SQLite, queued behind the other writers:
+    core/verrou_ecriture.py)."""
     with verrou_ecriture(), transaction.atomic():
         dossier = dossier_lire(identite=identite)
         if dossier is None:
@@ -98,31 +84,3 @@ def _lire_puis_journaliser(appel: Appel, identite: Identite, champs: tuple[str, 
                 trace=_trace(appel, resultat="donnees-transmises", statut=200, sujet=dossier.pseudonyme, champs=champs)
             )
     return dossier
-
-
-# PostgreSQL: one statement, hence one round trip and one transaction, reads the rights and writes the record
-# (a data-modifying WITH runs once, whatever the outer query returns). Each round trip costs the worker far more
-# than the server's work on a busy machine (bench/README.md, « Charge de l'API »): four became one.
-_LIRE_ET_JOURNALISER = f"""
-WITH personne AS (
-    SELECT d.id, d.pseudonyme FROM {DemandeurEmploi._meta.db_table} d WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
-),
-trace AS ({{insertion}} FROM (SELECT 1) AS un LEFT JOIN personne ON TRUE)
-SELECT personne.pseudonyme, r.prestation, r.date_debut, r.date_fin
-FROM personne LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = personne.id AND {DROIT_VISIBLE_SQL}
-"""
-
-
-def _lire_et_journaliser(appel: Appel, identite: Identite, champs: tuple[str, ...]) -> Dossier | None:
-    condition, params = identite_condition(identite)
-    insertion, valeurs = acces_insertion_selon(
-        "personne",
-        trouvee=_trace(appel, resultat="donnees-transmises", statut=200, champs=champs),
-        inconnue=_trace(appel, resultat=IndividuInconnu.code, statut=404, sujet=_sujet_inconnu(identite)),
-    )
-    # Alone, the statement is its own transaction; inside a caller's, a savepoint keeps that one usable.
-    isolement = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with acces_ecrivable(), isolement, connection.cursor() as cursor:
-        cursor.execute(_LIRE_ET_JOURNALISER.format(condition=condition, insertion=insertion), params + valeurs)
-        rows = cursor.fetchall()
-    return dossier_construire(rows)
