@@ -150,7 +150,7 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
     nombre = int(debit * duree)
     prefixe = f"annee-{uuid.uuid4().hex[:10]}-"
     requetes = _requetes(service, noop, nombre, prefixe)
-    id_avant = connexion.execute(f"SELECT COALESCE(MAX(id), 0) FROM {JOURNAL}").fetchone()[0]
+    (id_avant,) = _agreger(connexion, f"SELECT COALESCE(MAX(id), 0) FROM {JOURNAL}", [])
     charge_avant = Path("/proc/loadavg").read_text().split()[0]
     releve = Cpu(service)
     releve.start()
@@ -186,34 +186,42 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
 
 
 def _expliquer(identifiant: str) -> list[str]:
-    """In a child process on the service's database: the plan of the data call's statement (PostgreSQL: one
-    statement reads the rights and writes the record), executed then rolled back."""
+    """In a child process on the service's database: the plan of each statement of the data call (the
+    service's own use case, api/services.py), each executed then rolled back."""
     jeu_annee._django()
+    from datetime import date
+
     from django.db import connection, transaction
 
-    from indemnites.droits.selectors import Identite, identite_condition
-    from indemnites.droits.services import consultation
+    from indemnites.api.services import Appel, indemnisation_consulter
+    from indemnites.droits.domain import CHAMPS
+    from indemnites.droits.selectors import Identite
     from indemnites.journal.models import Mode
-    from indemnites.journal.services.ecriture import acces_insertion_selon
-    from indemnites.oauth.domain import CHAMPS
 
-    appel = consultation.Appel(
+    instructions: list[tuple[str, Any]] = []
+
+    def relever(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        instructions.append((sql, params))
+        return execute(sql, params, many, context)
+
+    appel = Appel(
         request_id="appel-annee-explain",
         mode=Mode.PARTENAIRE,
         client_id=commun.CLIENT_ID,
         champs_accordes=frozenset(CHAMPS),
         destinataire=charge.RECIPIENT,
     )
-    condition, parametres = identite_condition(Identite(identifiant=identifiant))
-    insertion, valeurs = acces_insertion_selon(
-        "personne",
-        trouvee=consultation._trace(appel, resultat="donnees-transmises", statut=200, champs=CHAMPS),
-        inconnue=consultation._trace(appel, resultat="individu-inconnu", statut=404, sujet="inconnu:explain"),
-    )
-    sql = consultation._LIRE_ET_JOURNALISER.format(condition=condition, insertion=insertion)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, parametres + valeurs)
-        plan = [ligne for (ligne,) in cursor.fetchall()]
+    plan: list[str] = []
+    with transaction.atomic():
+        with connection.execute_wrapper(relever):
+            indemnisation_consulter(
+                appel=appel, identite=Identite(identifiant=identifiant), date_reference=date.today()
+            )
+        with connection.cursor() as cursor:
+            for sql, params in instructions:
+                if sql.lstrip().upper().startswith(("SELECT", "INSERT", "UPDATE", "DELETE")):
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                    plan += [sql.split()[0], *(ligne for (ligne,) in cursor.fetchall())]
         transaction.set_rollback(True)
     return plan
 
@@ -233,6 +241,12 @@ def _plan(service: Service) -> list[str]:
     return json.loads(fait.stdout.strip().splitlines()[-1])
 
 
+def _agreger(connexion: psycopg.Connection, sql: str, params: list[Any]) -> tuple[Any, ...]:
+    ligne = connexion.execute(sql, params).fetchone()
+    assert ligne is not None  # an aggregate without GROUP BY always returns one row
+    return tuple(ligne)
+
+
 def _journal_attendre(connexion: psycopg.Connection, id_avant: int, prefixe: str, attendus: int) -> tuple[int, int]:
     """The run's records, once the server has answered everything it received: a request the client gave up
     on (timeout) is still served and recorded; the next run must not start behind that queue."""
@@ -240,7 +254,7 @@ def _journal_attendre(connexion: psycopg.Connection, id_avant: int, prefixe: str
     precedent, stable, limite = -1, 0, time.monotonic() + 60
     while True:
         time.sleep(0.5)
-        lignes, distincts = connexion.execute(sql, [id_avant, prefixe + "%"]).fetchone()
+        lignes, distincts = _agreger(connexion, sql, [id_avant, prefixe + "%"])
         stable = stable + 1 if lignes == precedent else 0
         if lignes >= attendus and stable >= 2 or time.monotonic() > limite:
             return lignes, distincts

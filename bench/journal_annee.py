@@ -188,7 +188,7 @@ def _csv(parametres: dict[str, Any]) -> dict[str, Any]:
     reponse = client.get(PAGE + ".csv", secure=True)
     octets = lignes = 0
     premier = None
-    for morceau in reponse.streaming_content:
+    for morceau in reponse.streaming_content:  # type: ignore[attr-defined]  # the test client's response is the view's StreamingHttpResponse
         premier = premier or (time.perf_counter() - debut) * 1000
         octets += len(morceau)
         lignes += morceau.count(b"\n")
