@@ -25,6 +25,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,10 +110,16 @@ def requete(port: int, token: str, identifiant: str) -> bytes:
     return tete.encode() + corps
 
 
+def identifiants_du_fichier(personnes: int) -> Callable[[int], str]:
+    """The n-th call's person: the demo's persona one time in five, else one of the file's persons."""
+    return lambda rang: PERSONA if rang % 5 == 0 else f"bench.{(rang * 7919) % personnes:07d}"
+
+
 async def appels_pendant(
-    port: int, token: str, debit: float, personnes: int, fini: threading.Event
+    port: int, token: str, debit: float, identifiant_de: Callable[[int], str], fini: threading.Event
 ) -> tuple[list[float], dict]:
-    """Calls at `debit` per second until `fini`; latencies in ms from each call's due time."""
+    """Calls at `debit` per second until `fini`, the n-th about `identifiant_de(n)`; latencies in ms from each
+    call's due time, and the count of each status."""
     boucle = asyncio.get_running_loop()
     latences: list[float] = []
     statuts: dict[str, int] = {}
@@ -132,8 +139,7 @@ async def appels_pendant(
         echeance = debut + rang / debit
         if (attente := echeance - boucle.time()) > 0:
             await asyncio.sleep(attente)
-        identifiant = PERSONA if rang % 5 == 0 else f"bench.{(rang * 7919) % personnes:07d}"
-        taches.append(boucle.create_task(un(requete(port, token, identifiant), echeance)))
+        taches.append(boucle.create_task(un(requete(port, token, identifiant_de(rang)), echeance)))
         rang += 1
     await asyncio.gather(*taches)
     return latences, statuts
@@ -172,7 +178,9 @@ def temoin(serveur: Serveur, token: str, args: argparse.Namespace, journal: Path
     fini = threading.Event()
     threading.Timer(args.temoin, fini.set).start()
     debut = journal.stat().st_size
-    latences, _ = asyncio.run(appels_pendant(serveur.port, token, args.rate, max(1, args.rows // 2), fini))
+    latences, _ = asyncio.run(
+        appels_pendant(serveur.port, token, args.rate, identifiants_du_fichier(max(1, args.rows // 2)), fini)
+    )
     chiffres = resume(latences, durees_serveur(journal, debut))
     print(f"Témoin sans import ({args.temoin:g} s à {args.rate:g}/s) : {chiffres}")
 
@@ -194,7 +202,9 @@ def mesurer(
 
     fil = threading.Thread(target=import_puis_fin)
     fil.start()
-    latences, statuts = asyncio.run(appels_pendant(port, token, debit, max(1, args.rows // 2), fini))
+    latences, statuts = asyncio.run(
+        appels_pendant(port, token, debit, identifiants_du_fichier(max(1, args.rows // 2)), fini)
+    )
     fil.join()
     mesure = resultat[0]
     autres = {statut: n for statut, n in statuts.items() if statut not in {"200", "404"}}

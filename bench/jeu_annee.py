@@ -286,25 +286,11 @@ class _Journal:
         self.derniere = precedente
 
 
-_COLONNES_JOURNAL = [
-    "id",
-    "rang",
-    "horodatage",
-    "request_id",
-    "mode",
-    "client_id",
-    "habilitation",
-    "destinataire",
-    "sujet",
-    "champs",
-    "resultat",
-    "statut",
-    "reference_dossier",
-    "empreinte_requete",
-    "preuve",
-    "empreinte_precedente",
-    "empreinte",
-]
+def _colonnes_journal() -> list[str]:
+    """The COPY's columns, in the order of `_Journal.lignes`: the chained fields in the chain's own order."""
+    from indemnites.journal import domain
+
+    return ["id", "rang", *domain.CHAMPS[domain.ACCES], "empreinte_precedente", "empreinte"]
 
 
 def _clients() -> dict[str, str]:
@@ -357,7 +343,7 @@ def remplir(*, echelle: float, lourd: int | None = None, graine: int = 2026) -> 
         )
         chrono.etape("droits (INSERT … SELECT)")
         ecriture = _Journal(taille, maintenant - timedelta(seconds=1), _clients(), graine)
-        _copier(cursor, journal, _COLONNES_JOURNAL, ecriture.lignes())
+        _copier(cursor, journal, _colonnes_journal(), ecriture.lignes())
         chrono.etape("journal (chaîne calculée, COPY)")
         for stmt in remettre:
             cursor.execute(stmt)

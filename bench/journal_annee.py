@@ -40,11 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import api_load as charge  # bench/ is not a package
 import commun
 import jeu_annee
-from import_pendant_appels import appel, centile, durees_serveur, requete
+from import_pendant_appels import appels_pendant, centile, durees_serveur
 
 HERE = Path(__file__).resolve()
 PAGE = "/compte/consultations"
-TIMEOUT = 30.0
 
 
 # --- in a child process: Django on the set's database ---------------------------------------------------
@@ -342,33 +341,6 @@ def exporter(url: str, manifeste: dict[str, Any], args: argparse.Namespace) -> N
             sortie.unlink()
 
 
-async def _appels(port: int, jeton: str, debit: float, identifiants: list[str], fini: threading.Event) -> dict:
-    """Data calls at `debit` per second until `fini`: latencies (ms) from each call's due time, statuses."""
-    boucle = asyncio.get_running_loop()
-    latences: list[float] = []
-    statuts: dict[str, int] = {}
-    hasard = random.Random(20)
-
-    async def un(brut: bytes, echeance: float) -> None:
-        try:
-            statut = str(await asyncio.wait_for(appel(port, brut), TIMEOUT))
-        except (TimeoutError, OSError, asyncio.IncompleteReadError) as erreur:
-            statut = type(erreur).__name__
-        latences.append((boucle.time() - echeance) * 1000)
-        statuts[statut] = statuts.get(statut, 0) + 1
-
-    taches, debut, rang = [], boucle.time(), 0
-    while not fini.is_set():
-        echeance = debut + rang / debit
-        if (attente := echeance - boucle.time()) > 0:
-            await asyncio.sleep(attente)
-        brut = requete(port, jeton, hasard.choice(identifiants))
-        taches.append(boucle.create_task(un(brut, echeance)))
-        rang += 1
-    await asyncio.gather(*taches)
-    return {"latences": latences, "statuts": statuts}
-
-
 def _identifiants(manifeste: dict[str, Any]) -> list[str]:
     hasard = random.Random(7)
     return manifeste["identifiants_mille"] + [
@@ -397,15 +369,18 @@ def _mesure(
 
     fil = threading.Thread(target=tache)
     fil.start()
-    appels = asyncio.run(_appels(serveur.port, jeton, args.debit, _identifiants(manifeste), fini))
+    identifiants, hasard = _identifiants(manifeste), random.Random(20)
+    latences, statuts = asyncio.run(
+        appels_pendant(serveur.port, jeton, args.debit, lambda _rang: hasard.choice(identifiants), fini)
+    )
     fil.join()
-    latences, serveur_ms = appels["latences"], durees_serveur(journal, position)
+    serveur_ms = durees_serveur(journal, position)
     print(
         f"   {titre} : {len(latences)} appels à {args.debit:g}/s ; dans le serveur p50 {centile(serveur_ms, 50):.1f}, "
         f"p99 {centile(serveur_ms, 99):.1f}, max {max(serveur_ms, default=float('nan')):.1f} ms ; depuis l'heure "
         f"prévue p50 {centile(latences, 50):.1f}, p99 {centile(latences, 99):.1f}, max {max(latences):.1f} ms ; "
         f"au-delà de 100 ms dans le serveur : {sum(1 for d in serveur_ms if d > 100)} ; "
-        f"statuts {dict(sorted(appels['statuts'].items()))}",
+        f"statuts {dict(sorted(statuts.items()))}",
         flush=True,
     )
 
