@@ -74,9 +74,10 @@ def droit(numero: int, rng: random.Random) -> dict[str, str]:
     }
 
 
-def fichier_generer(lignes: int) -> Path:
-    """Written line by line: the generator holds one line at a time. Reused when already there."""
-    path = BENCH_DIR / f"droits-{lignes}.csv"
+def fichier_generer(lignes: int, *, corrige: bool = False) -> Path:
+    """Written line by line: the generator holds one line at a time. Reused when already there. `corrige`: the
+    same rights, every person's birth name corrected (a source's mass correction)."""
+    path = BENCH_DIR / (f"droits-{lignes}-noms-corriges.csv" if corrige else f"droits-{lignes}.csv")
     if path.exists():
         return path
     personnes = max(1, lignes // 2)
@@ -87,7 +88,10 @@ def fichier_generer(lignes: int) -> Path:
         writer.writeheader()
         for numero in range(lignes):
             rang = numero % personnes
-            writer.writerow(personne(rang, random.Random(rang)) | droit(numero, random.Random(-1 - numero)))
+            ligne = personne(rang, random.Random(rang)) | droit(numero, random.Random(-1 - numero))
+            if corrige:
+                ligne["nom_naissance"] += "-CORRIGE"
+            writer.writerow(ligne)
     provisoire.rename(path)
     return path
 

@@ -228,6 +228,11 @@ def main() -> int:
     )
     parser.add_argument("--rate", type=float, default=50.0, help="appels par seconde pendant l'import")
     parser.add_argument("--again", action="store_true", help="puis réimporte le même fichier, registre rempli")
+    parser.add_argument(
+        "--corrections",
+        action="store_true",
+        help="puis importe les mêmes droits, le nom de naissance de chaque personne corrigé (correction en masse)",
+    )
     parser.add_argument("--temoin", type=float, default=15.0, help="secondes d'appels sans import, d'abord")
     args = parser.parse_args()
 
@@ -251,6 +256,9 @@ def main() -> int:
         ok = mesurer("Premier import", path, env, serveur.port, token, args, journal)
         if args.again:
             ok = mesurer("Même fichier réimporté", path, env, serveur.port, token, args, journal) and ok
+        if args.corrections:
+            corrige = fichier_generer(args.rows, corrige=True)
+            ok = mesurer("Chaque personne corrigée", corrige, env, serveur.port, token, args, journal) and ok
     finally:
         serveur.stop()
     return 0 if ok else 1
