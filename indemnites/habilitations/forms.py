@@ -9,9 +9,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
-from dsfr.forms import DsfrBaseForm
 
 from indemnites.core.domain import siret_valide
+from indemnites.core.forms import FormulaireDsfr
 from indemnites.habilitations.domain import (
     CHAMPS_DONNEES,
     CHAMPS_DONNEES_LIBELLES,
@@ -35,15 +35,6 @@ from indemnites.habilitations.models import Organisation
 PDF_SIGNATURE = b"%PDF-"
 
 
-class Formulaire(DsfrBaseForm):
-    """DsfrBaseForm without its transitional deprecation warning (required fields are marked)."""
-
-    def get_context(self) -> dict[str, Any]:
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
-
-
 def _siret(valeur: str) -> str:
     valeur = "".join(valeur.split())
     if not siret_valide(valeur):
@@ -55,13 +46,13 @@ def _lignes(valeur: str) -> list[str]:
     return [ligne.strip() for ligne in valeur.replace(",", "\n").splitlines() if ligne.strip()]
 
 
-class EligibiliteForm(Formulaire):
+class EligibiliteForm(FormulaireDsfr):
     profil = forms.ChoiceField(
         label="Vous êtes…", choices=[(p.value, PROFIL_LIBELLES[p]) for p in Profil], widget=forms.RadioSelect
     )
 
 
-class InscriptionForm(Formulaire):
+class InscriptionForm(FormulaireDsfr):
     prenom = forms.CharField(
         label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -112,14 +103,14 @@ class InscriptionForm(Formulaire):
         return donnees
 
 
-class ConnexionForm(Formulaire):
+class ConnexionForm(FormulaireDsfr):
     courriel = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     mot_de_passe = forms.CharField(
         label="Mot de passe", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
 
 
-class OrganisationForm(Formulaire):
+class OrganisationForm(FormulaireDsfr):
     siret = forms.CharField(label="SIRET", max_length=20)
     nom = forms.CharField(label="Nom de l'organisation", max_length=200)
 
@@ -127,7 +118,7 @@ class OrganisationForm(Formulaire):
         return _siret(self.cleaned_data["siret"])
 
 
-class NouvelleDemandeForm(Formulaire):
+class NouvelleDemandeForm(FormulaireDsfr):
     organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label="Organisation demandeuse", queryset=None, empty_label=None
     )
@@ -172,7 +163,7 @@ def _telephone(cle: str) -> forms.CharField:
     )
 
 
-class DemandeForm(Formulaire):
+class DemandeForm(FormulaireDsfr):
     """Every field is optional so drafts save partially; `demande_soumettre` requires the rest."""
 
     intitule = _texte("intitule", max_length=200, help_text="Il sera rendu public avec l'habilitation.")
@@ -329,7 +320,7 @@ class DemandeForm(Formulaire):
             self.add_error(cle if cle in self.fields else None, message)
 
 
-class DecisionForm(Formulaire):
+class DecisionForm(FormulaireDsfr):
     decision = forms.ChoiceField(
         label="Décision",
         widget=forms.RadioSelect,
@@ -371,18 +362,18 @@ class DecisionForm(Formulaire):
         return donnees
 
 
-class RenouvellementForm(Formulaire):
+class RenouvellementForm(FormulaireDsfr):
     confirmer = forms.BooleanField(
         label="Je confirme le renouvellement du secret",
         error_messages={"required": "Cochez la case pour confirmer le renouvellement."},
     )
 
 
-class MessageForm(Formulaire):
+class MessageForm(FormulaireDsfr):
     texte = forms.CharField(label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ProlongationForm(Formulaire):
+class ProlongationForm(FormulaireDsfr):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         for cle, question in QUESTIONS_PROLONGATION.items():
@@ -394,7 +385,7 @@ class ProlongationForm(Formulaire):
         return {cle: self.cleaned_data[cle] == "oui" for cle in QUESTIONS_PROLONGATION}
 
 
-class FiltresForm(Formulaire):
+class FiltresForm(FormulaireDsfr):
     etat = forms.ChoiceField(
         label="État", required=False, choices=[("", "Tous"), *((e.value, ETAT_LIBELLES[e]) for e in Etat)]
     )

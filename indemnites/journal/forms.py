@@ -1,36 +1,16 @@
 """The administrator's export form and the job seeker's period filter."""
 
-from functools import cache
 from typing import Any
 
 from django import forms
-from django.forms.renderers import BaseRenderer
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 
+from indemnites.core.forms import FormulaireDsfr
 from indemnites.journal.selectors import Filtres, Periode, clients_lister
 from indemnites.journal.services.export import FORMATS
 
 
-@cache
-def _rendu_dsfr() -> DsfrDjangoTemplates:
-    return DsfrDjangoTemplates()
-
-
-class _AvecPeriode(DsfrBaseForm):
+class _AvecPeriode(FormulaireDsfr):
     """A form with a `depuis`–`jusqu_au` period (fields declared by each form, with its own labels)."""
-
-    @property
-    def default_renderer(self) -> BaseRenderer:
-        # DsfrBaseForm names the renderer's class, and Django instantiates a class for each form: a new
-        # template engine, whose field templates were read and parsed again on every page. One per process.
-        rendu = super().default_renderer
-        return _rendu_dsfr() if rendu is DsfrDjangoTemplates else rendu
-
-    def get_context(self) -> dict[str, Any]:
-        # DsfrBaseForm's transitional warning about marking optional fields, without the warning.
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
 
     def clean(self) -> dict[str, Any]:
         donnees = super().clean()

@@ -1,12 +1,11 @@
 """The job seeker's login form (the consent form is django-oauth-toolkit's AllowForm)."""
 
-from typing import Any
-
 from django import forms
-from dsfr.forms import DsfrBaseForm
+
+from indemnites.core.forms import FormulaireDsfr
 
 
-class ConnexionForm(DsfrBaseForm):
+class ConnexionForm(FormulaireDsfr):
     identifiant = forms.CharField(
         label="Identifiant France Travail",
         help_text="L'identifiant de votre espace personnel France Travail (par exemple : jean.are).",
@@ -19,9 +18,3 @@ class ConnexionForm(DsfrBaseForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-
-    def get_context(self) -> dict[str, Any]:
-        # DsfrBaseForm's context without its transitional warning: both fields are required anyway.
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context

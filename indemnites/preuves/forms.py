@@ -3,14 +3,14 @@
 from typing import Any
 
 from django import forms
-from dsfr.forms import DsfrBaseForm
 
+from indemnites.core.forms import FormulaireDsfr
 from indemnites.preuves.domain import identite_canonique
 
 PREUVE_MAX = 8000
 
 
-class VerificationForm(DsfrBaseForm):
+class VerificationForm(FormulaireDsfr):
     preuve = forms.CharField(
         label="Preuve (JWS compact, trois parties séparées par des points)",
         max_length=PREUVE_MAX,
@@ -29,11 +29,6 @@ class VerificationForm(DsfrBaseForm):
         label="Date de naissance (avec le NIR)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     sub = forms.CharField(label="Ou : sub OpenID Connect (mode connecté)", max_length=64, required=False)
-
-    def get_context(self) -> dict[str, Any]:
-        context = forms.Form.get_context(self)
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
 
     def clean(self) -> dict[str, Any]:
         donnees = super().clean() or {}
