@@ -47,7 +47,13 @@ class FileEcriture:
         # through fork() (gunicorn's workers) or shared by two threads would not exclude the other holder.
         ouvert = getattr(self._local, "ouvert", None)
         if ouvert is None or ouvert.processus != os.getpid():
-            ouvert = self._local.ouvert = _Descripteurs(_ouvrir(self.chemin), _ouvrir(f"{self.chemin}.attente"))
+            verrou = _ouvrir(self.chemin)
+            try:
+                attente = _ouvrir(f"{self.chemin}.attente")
+            except OSError:
+                os.close(verrou)  # else one descriptor more for each write that goes on unqueued
+                raise
+            ouvert = self._local.ouvert = _Descripteurs(verrou, attente)
         return ouvert.verrou, ouvert.attente
 
     def _ouvert_ou_rien(self) -> tuple[int, int] | None:

@@ -96,6 +96,23 @@ def test_without_a_usable_file_writes_go_on_unqueued_and_say_so_once(tmp_path, c
     assert "sans file d'attente" in avertissements[0].getMessage()
 
 
+def test_when_only_the_waiting_room_cannot_be_opened_no_descriptor_is_left_open(tmp_path):
+    """The lock file opens, its waiting room does not (here a directory stands in its way): each write goes on
+    unqueued, and the lock file's descriptor is closed again, not leaked once per write."""
+    chemin = tmp_path / "base.sqlite3.ecriture"
+    (tmp_path / "base.sqlite3.ecriture.attente").mkdir()
+    file = FileEcriture(str(chemin))
+    with file.tenir():
+        pass
+    ouverts = len(list(Path("/proc/self/fd").iterdir()))
+
+    for _ in range(20):
+        with file.tenir():
+            pass
+
+    assert len(list(Path("/proc/self/fd").iterdir())) == ouverts
+
+
 def test_a_series_of_transactions_lets_the_writer_waiting_meanwhile_through_first(tmp_path):
     """The import, between two of its transactions: without this, running, it took the lock again before the
     waiter the kernel had just woken."""
