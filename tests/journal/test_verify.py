@@ -241,6 +241,23 @@ def test_since_the_last_checkpoint_a_record_deleted_right_after_it_is_reported(v
     assert numeros_signales(sortie)[0] == 5
 
 
+def test_since_the_last_checkpoint_a_forged_newest_one_is_passed_over_for_the_last_valid_one(verifier):
+    """A checkpoint whose signature fails is no starting point: the verification starts after the last valid
+    one, and says that the forged one does not verify, instead of calling the records before it missing."""
+    ecrire(2)
+    point_de_controle_creer(journal="acces")
+    ecrire(2)
+    point_de_controle_creer(journal="acces")
+    ecrire(1)
+    sql("UPDATE journal_pointdecontrole SET signature = 'AAAA' WHERE rang = 4")
+
+    intact, sortie = verifier("--depuis-dernier-point")
+
+    assert not intact
+    assert "3 enregistrement(s) vérifié(s) (n° 3 à 5)" in sortie
+    assert "absents" not in sortie
+
+
 def test_since_the_last_checkpoint_without_one_everything_is_read(verifier):
     ecrire(3)
 

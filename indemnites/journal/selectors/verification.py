@@ -68,9 +68,9 @@ def journal_verifier(
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         tete_avant = tete_lire(journal=journal)
         points = [*points_de_controle_lister(journal=journal), *ancres]
-        if depuis_dernier_point:
-            depuis = max((point.rang for point in points if point.journal == journal), default=depuis)
         verification = domain.Verification(journal, points=points, cles=cles_de_verification())
+        if depuis_dernier_point:  # the last checkpoint that verifies: a forged one is no starting point
+            depuis = max((point.rang for point in verification.points_valides()), default=depuis)
         if depuis:
             verification.partir_du_point(depuis)
         segments = _segments(journal, depuis, jusqu_a, processus, segment_minimal)
