@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from time import sleep
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from indemnites.core.verrou_ecriture import verrou_ecriture
@@ -56,14 +56,11 @@ def _supprimer(journal: str, premier: int, borne: int, *, lot: int, pause: float
     """Records `premier` to `borne`, by ranges of `lot` record numbers: each range is a short transaction that
     walks the record-number index from where the previous one stopped (never over the dead entries of the
     ranges already deleted), then the purge pauses, so that the data calls' writes and the disk keep up."""
-    table = MODELES[journal]._meta.db_table
     supprimes = 0
     for debut in range(premier, borne + 1, lot):
-        with verrou_ecriture(), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {table} WHERE rang >= %s AND rang <= %s", [debut, min(debut + lot - 1, borne)]
-            )
-            supprimes += cursor.rowcount
+        with verrou_ecriture(), transaction.atomic():
+            tranche = MODELES[journal].objects.filter(rang__gte=debut, rang__lte=min(debut + lot - 1, borne))
+            supprimes += tranche.delete()[0]
         if pause:
             sleep(pause)
     return supprimes
