@@ -296,7 +296,7 @@ def _colonnes_journal() -> list[str]:
 def _clients() -> dict[str, str]:
     """The registered clients (the demo's, or a test's) and the fields each is granted, as a record names them;
     made-up clients granted both fields on an empty registry."""
-    from indemnites.oauth.domain import CHAMPS
+    from indemnites.droits.domain import CHAMPS
     from indemnites.oauth.models import Application
 
     clients = {

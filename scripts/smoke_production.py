@@ -165,7 +165,7 @@ import json
 from datetime import date
 from django.contrib.auth import get_user_model
 from indemnites.droits.models import DemandeurEmploi, Droit
-from indemnites.oauth.domain import CHAMPS
+from indemnites.droits.domain import CHAMPS
 from indemnites.oauth.models import Application
 from indemnites.oauth.services import client_partenaire_creer
 

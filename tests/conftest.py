@@ -10,9 +10,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
-from indemnites.droits.domain import nir_hacher
+from indemnites.droits.domain import CHAMPS, nir_hacher
 from indemnites.droits.models import DemandeurEmploi, Droit
-from indemnites.oauth.domain import CHAMPS
 from indemnites.oauth.services import ClientCree, client_partenaire_creer
 
 SIRET_DESTINATAIRE = "13002526500013"

@@ -11,7 +11,7 @@ from oauth2_provider.models import (
     AbstractRefreshToken,
 )
 
-from indemnites.oauth.domain import CHAMPS
+from indemnites.droits.domain import CHAMPS
 
 
 def champs_par_defaut() -> list[str]:

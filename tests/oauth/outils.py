@@ -14,8 +14,9 @@ from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
+from indemnites.droits.domain import CHAMPS
 from indemnites.droits.models import DemandeurEmploi, Droit
-from indemnites.oauth.domain import CHAMPS, SCOPES_INDIVIDU
+from indemnites.oauth.domain import SCOPES_INDIVIDU
 from indemnites.oauth.services import ClientCree, client_individu_creer
 
 REDIRECT_URI = "https://demarche.exemple.fr/retour"

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from indemnites.droits.domain import CHAMPS
 from indemnites.habilitations import notifications
 from indemnites.habilitations.domain import (
     Acteur,
@@ -18,7 +19,7 @@ from indemnites.habilitations.domain import (
 )
 from indemnites.habilitations.models import Agent, AvisExpiration, Demande, Evenement, Habilitation
 from indemnites.habilitations.services.commun import action_tracer, evenement_ajouter, exiger, verrouiller
-from indemnites.oauth.domain import CHAMPS, SCOPE_PARTENAIRE, SCOPES_INDIVIDU
+from indemnites.oauth.domain import SCOPE_PARTENAIRE, SCOPES_INDIVIDU
 from indemnites.oauth.models import AccessToken, Application, RefreshToken
 from indemnites.oauth.services import client_secret_renouveler
 

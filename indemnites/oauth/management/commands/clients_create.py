@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from indemnites.oauth.domain import CHAMPS
+from indemnites.droits.domain import CHAMPS
 from indemnites.oauth.services import client_partenaire_creer
 
 
