@@ -74,10 +74,18 @@ def droit(numero: int, rng: random.Random) -> dict[str, str]:
     }
 
 
-def fichier_generer(lignes: int, *, corrige: bool = False) -> Path:
+# The mass corrections a source can send (`--corrections` of import_pendant_appels.py): what changes in
+# every person's lines.
+CORRECTIONS = ("noms", "naissances")
+
+
+def fichier_generer(lignes: int, *, corrige: str = "") -> Path:
     """Written line by line: the generator holds one line at a time. Reused when already there. `corrige`: the
-    same rights, every person's birth name corrected (a source's mass correction)."""
-    path = BENCH_DIR / (f"droits-{lignes}-noms-corriges.csv" if corrige else f"droits-{lignes}.csv")
+    same rights, every person's birth name ("noms") or birth day ("naissances", in the same month, as the
+    NIR says) corrected: a source's mass correction."""
+    if corrige and corrige not in CORRECTIONS:
+        raise ValueError(f"correction inconnue : {corrige}")
+    path = BENCH_DIR / (f"droits-{lignes}-{corrige}-corriges.csv" if corrige else f"droits-{lignes}.csv")
     if path.exists():
         return path
     personnes = max(1, lignes // 2)
@@ -89,11 +97,17 @@ def fichier_generer(lignes: int, *, corrige: bool = False) -> Path:
         for numero in range(lignes):
             rang = numero % personnes
             ligne = personne(rang, random.Random(rang)) | droit(numero, random.Random(-1 - numero))
-            if corrige:
+            if corrige == "noms":
                 ligne["nom_naissance"] += "-CORRIGE"
+            elif corrige == "naissances":
+                ligne["date_naissance"] = _jour_voisin(date.fromisoformat(ligne["date_naissance"])).isoformat()
             writer.writerow(ligne)
     provisoire.rename(path)
     return path
+
+
+def _jour_voisin(jour: date) -> date:
+    return jour + timedelta(days=1 if jour.day < 28 else -1)
 
 
 def base_preparer(database_url: str) -> None:

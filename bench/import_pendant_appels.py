@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commun import DATA_PATH, HOST, ROOT, BenchError, Serveur, jeton
-from import_droits import BENCH_DIR, SETTINGS, base_preparer, fichier_generer
+from import_droits import BENCH_DIR, CORRECTIONS, SETTINGS, base_preparer, fichier_generer
 
 RECIPIENT = "13002526500013"
 PERSONA = "jean.are"  # a demo persona, known before the import
@@ -230,8 +230,11 @@ def main() -> int:
     parser.add_argument("--again", action="store_true", help="puis réimporte le même fichier, registre rempli")
     parser.add_argument(
         "--corrections",
-        action="store_true",
-        help="puis importe les mêmes droits, le nom de naissance de chaque personne corrigé (correction en masse)",
+        nargs="?",
+        const="noms",
+        choices=CORRECTIONS,
+        help="puis importe les mêmes droits, le nom de naissance (noms, par défaut) ou le jour de naissance "
+        "(naissances) de chaque personne corrigé : une correction en masse",
     )
     parser.add_argument("--temoin", type=float, default=15.0, help="secondes d'appels sans import, d'abord")
     args = parser.parse_args()
@@ -257,8 +260,9 @@ def main() -> int:
         if args.again:
             ok = mesurer("Même fichier réimporté", path, env, serveur.port, token, args, journal) and ok
         if args.corrections:
-            corrige = fichier_generer(args.rows, corrige=True)
-            ok = mesurer("Chaque personne corrigée", corrige, env, serveur.port, token, args, journal) and ok
+            corrige = fichier_generer(args.rows, corrige=args.corrections)
+            titre = f"Chaque personne corrigée ({args.corrections})"
+            ok = mesurer(titre, corrige, env, serveur.port, token, args, journal) and ok
     finally:
         serveur.stop()
     return 0 if ok else 1

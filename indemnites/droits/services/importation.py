@@ -67,7 +67,8 @@ LIGNES = "droits_import_lignes"
 ERREURS = "droits_import_erreurs"
 PERSONNES = "droits_import_personnes"
 CHANGEMENTS = "droits_import_changements"
-CORRECTIONS = "droits_import_corrections"
+CORRECTIONS = "droits_import_corrections"  # known persons whose description changes
+IDENTITES = "droits_import_identites"  # known persons whose keys change (whom a call finds)
 
 
 class Format(StrEnum):
@@ -222,8 +223,9 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
         if demande.complet and demande.suppressions_path:
             _suppressions_ecrire(demande.suppressions_path)
             rapport = replace(rapport, suppressions_path=demande.suppressions_path)
+        _descriptions_corriger(horodatage=debut)
         with generations.ecriture(), connection.cursor() as cursor:  # the switch: short, whatever the file's size
-            _personnes_corriger(cursor, horodatage=debut)
+            _identites_corriger(cursor, horodatage=debut)
             generations.basculer(generation)
             _import_enregistrer(demande, rapport, debut=debut, empreinte=empreinte)
     except BaseException:
@@ -376,7 +378,7 @@ def _tables_creer(cursor: CursorWrapper) -> None:
 
 
 def _tables_supprimer(cursor: CursorWrapper) -> None:
-    for table in (LIGNES, ERREURS, PERSONNES, CHANGEMENTS, CORRECTIONS):
+    for table in (LIGNES, ERREURS, PERSONNES, CHANGEMENTS, CORRECTIONS, IDENTITES):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -746,14 +748,24 @@ _SUPPRIMER_LIGNES = f"r.reference IN (SELECT reference FROM {LIGNES} WHERE suppr
 _ABSENTS = f"r.organisme = %s AND NOT EXISTS (SELECT 1 FROM {LIGNES} s WHERE s.reference = r.reference)"
 
 
-def _personnes_changees(d: str) -> str:
-    """The condition under which a person of the file (`p`) changes the registry's (`d`)."""
-    colonnes = ("nom_naissance", "prenom", "date_naissance", "email")
+def _descriptions_changees(d: str) -> str:
+    """The condition under which a person of the file (`p`) changes what the registry (`d`) says of them
+    without changing whom a data call finds: names, email, sex, birth place."""
     return " OR ".join(
-        [f"{d}.{colonne} <> p.{colonne}" for colonne in colonnes]
+        [f"{d}.{colonne} <> p.{colonne}" for colonne in ("nom_naissance", "prenom", "email")]
         + [
             f"(p.sexe <> '' AND p.sexe <> {d}.sexe)",
             f"(p.lieu_naissance <> '' AND p.lieu_naissance <> {d}.lieu_naissance)",
+        ]
+    )
+
+
+def _identites_changees(d: str) -> str:
+    """The condition under which a person of the file (`p`) changes the registry's (`d`) keys: what a data
+    call matches on (identifiant, NIR with birth date, selectors.identite_condition)."""
+    return " OR ".join(
+        [
+            f"{d}.date_naissance <> p.date_naissance",
             f"(p.identifiant IS NOT NULL AND {d}.identifiant IS NULL)",
             f"(p.nir_hash IS NOT NULL AND p.nir_hash IS DISTINCT FROM {d}.nir_hash)",
         ]
@@ -790,13 +802,7 @@ def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
     droits_lus = int(cursor.fetchone()[0])
     cursor.execute(f"SELECT COUNT(*) FROM {PERSONNES} WHERE nouvelle")
     personnes_nouvelles = int(cursor.fetchone()[0])
-    # Listed now, so that the switch's transaction touches these persons only.
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {CORRECTIONS} AS SELECT p.* FROM {PERSONNES} p "
-        f"JOIN {DEMANDEURS} d ON d.id = p.demandeur_id WHERE NOT p.nouvelle AND ({_personnes_changees('d')})"
-    )
-    cursor.execute(f"SELECT COUNT(*) FROM {CORRECTIONS}")
-    personnes_changees = int(cursor.fetchone()[0])
+    personnes_changees = _corrections_lister(cursor)
     crees, modifies = nombres.get("c", 0), nombres.get("m", 0)
     return replace(
         rapport,
@@ -807,6 +813,24 @@ def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
         droits_inchanges=droits_lus - crees - modifies,
         droits_supprimes=nombres.get("s", 0),
     )
+
+
+def _corrections_lister(cursor: CursorWrapper) -> int:
+    """Lists the known persons the file corrects, numbered for the batches that describe them anew
+    (`_descriptions_corriger`) apart from the few whose keys the switch changes (`_identites_corriger`).
+    Returns how many persons change."""
+    connues = f"FROM {PERSONNES} p JOIN {DEMANDEURS} d ON d.id = p.demandeur_id WHERE NOT p.nouvelle"
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {CORRECTIONS} AS SELECT ROW_NUMBER() OVER (ORDER BY p.rang) AS n, p.* "
+        f"{connues} AND ({_descriptions_changees('d')})"
+    )
+    cursor.execute(f"CREATE INDEX {CORRECTIONS}_n ON {CORRECTIONS} (n)")
+    _analyser(cursor, CORRECTIONS)
+    cursor.execute(f"CREATE TEMPORARY TABLE {IDENTITES} AS SELECT p.* {connues} AND ({_identites_changees('d')})")
+    cursor.execute(
+        f"SELECT COUNT(*) FROM (SELECT demandeur_id FROM {CORRECTIONS} UNION SELECT demandeur_id FROM {IDENTITES}) c"
+    )
+    return int(cursor.fetchone()[0])
 
 
 def _photographie_controler(cursor: CursorWrapper, demande: Demande, rapport: Rapport) -> None:
@@ -858,6 +882,13 @@ FROM {CHANGEMENTS} c
 WHERE c.nature <> 's' AND c.rang > %s AND c.rang <= %s"""
 
 
+def _lot_personnes() -> int:
+    """SQLite: each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date),
+    so a batch of 5,000 wrote some 15,000 pages and held the write lock up to half a second at the end of a
+    million-row file; batches of 1,000 hold it about 0.1 s, for the same total."""
+    return max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
+
+
 def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
     """New persons and new versions, tagged `generation`: no data call sees them before the switch."""
     instant = _horodatage_sql(horodatage)
@@ -870,11 +901,7 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
         id="id, " if postgresql else "",
         demandeur_id="demandeur_id, " if postgresql else "",
     )
-    # SQLite: each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date),
-    # so a batch of 5,000 wrote some 15,000 pages and held the write lock up to half a second at the end
-    # of a million-row file; batches of 1,000 hold it about 0.1 s, for the same total.
-    lot = max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
-    generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=lot)
+    generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=_lot_personnes())
     with connection.cursor() as cursor:
         if not postgresql:  # there, the ids were drawn beforehand (_demandeur_id_sql)
             for sql in _PERSONNES_IDENTIFIER_SQL:
@@ -894,18 +921,38 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
 
 
 # Known persons' corrections: applied in the switch, where data calls see them with the new rights.
-_PERSONNES_CORRIGER_SQL = f"""
-UPDATE {DEMANDEURS} SET nom_naissance = p.nom_naissance, prenom = p.prenom, date_naissance = p.date_naissance,
-    email = p.email, sexe = CASE WHEN p.sexe = '' THEN {DEMANDEURS}.sexe ELSE p.sexe END,
+_DESCRIPTIONS_CORRIGER_SQL = f"""
+UPDATE {DEMANDEURS} SET nom_naissance = p.nom_naissance, prenom = p.prenom, email = p.email,
+    sexe = CASE WHEN p.sexe = '' THEN {DEMANDEURS}.sexe ELSE p.sexe END,
     lieu_naissance = CASE WHEN p.lieu_naissance = '' THEN {DEMANDEURS}.lieu_naissance ELSE p.lieu_naissance END,
+    updated_at = %s
+FROM {CORRECTIONS} p
+WHERE {DEMANDEURS}.id = p.demandeur_id AND p.n > %s AND p.n <= %s"""
+_IDENTITES_CORRIGER_SQL = f"""
+UPDATE {DEMANDEURS} SET date_naissance = p.date_naissance,
     identifiant = COALESCE({DEMANDEURS}.identifiant, p.identifiant),
     nir_hash = COALESCE(p.nir_hash, {DEMANDEURS}.nir_hash), updated_at = %s
-FROM {CORRECTIONS} p
-WHERE {DEMANDEURS}.id = p.demandeur_id AND ({_personnes_changees(DEMANDEURS)})"""
+FROM {IDENTITES} p
+WHERE {DEMANDEURS}.id = p.demandeur_id"""
 
 
-def _personnes_corriger(cursor: CursorWrapper, *, horodatage: datetime) -> None:
-    cursor.execute(_PERSONNES_CORRIGER_SQL, [_horodatage_sql(horodatage)])
+def _descriptions_corriger(*, horodatage: datetime) -> None:
+    """Before the switch, in short transactions: no answer combines a person's description with rights
+    or with another person (a data call returns rights, the identity claims a description), so each
+    person corrected on its own is a state the source gave. In the switch, correcting 500,000 names held
+    SQLite's write lock, and every data call, for 4.6 s (bench/README.md, « Appels pendant un import »).
+    An import stopped before its switch may leave some applied: they are what the source says."""
+    instant = _horodatage_sql(horodatage)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {CORRECTIONS}")
+        nombre = int(cursor.fetchone()[0])
+    generations.par_plages(_DESCRIPTIONS_CORRIGER_SQL, lambda a, b: [instant, a, b], nombre, lot=_lot_personnes())
+
+
+def _identites_corriger(cursor: CursorWrapper, *, horodatage: datetime) -> None:
+    """In the switch: a new birth date, NIR or identifiant changes whom a call finds, so it comes with the
+    rights of the same generation (a mass change of keys lengthens the switch: docs/import.md)."""
+    cursor.execute(_IDENTITES_CORRIGER_SQL, [_horodatage_sql(horodatage)])
 
 
 def _suppressions_ecrire(destination: Path) -> None:
