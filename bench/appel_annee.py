@@ -152,11 +152,13 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
     requetes = _requetes(service, noop, nombre, prefixe)
     (id_avant,) = _agreger(connexion, f"SELECT COALESCE(MAX(id), 0) FROM {JOURNAL}", [])
     charge_avant = Path("/proc/loadavg").read_text().split()[0]
+    wal_avant = _wal(connexion)
     releve = Cpu(service)
     releve.start()
     cles = None if noop else charge.DATA_KEYS
     issue = asyncio.run(charge._constant_rate(service.serveur.port, requetes, debit, 10.0, cles))
     cpu = releve.terminer()
+    wal = _wal(connexion)
     lignes, distincts = _journal_attendre(connexion, id_avant, prefixe, 0 if noop else nombre)
     serveur = sorted(_durees_serveur(service.serveur.log.name, prefixe))
     latences = sorted(x * 1000 for x in issue["latencies"])
@@ -176,6 +178,10 @@ def _tir(service: Service, connexion: psycopg.Connection, noop: bool, debit: flo
         "debit_obtenu": round(nombre / issue["elapsed"], 1),
         "cpu_workers_us": round(cpu["workers"] / nombre * 1e6),
         "cpu_backends_us": round(cpu["backends"] / nombre * 1e6),
+        # What the server wrote to its WAL per request (the sealer's included), and the checkpoints that
+        # came during the run: after each, a page's first change writes the whole page to the WAL.
+        "wal_octets": round((wal[0] - wal_avant[0]) / nombre),
+        "points_de_reprise": wal[1] - wal_avant[1],
         "journal": {"enregistrements": lignes, "distincts": distincts},
         # Exactly one record per call sent; when the client gave up on some (timeouts), one per call the server
         # answered (its access log) is what can still be checked, and is reported apart.
@@ -247,6 +253,18 @@ def _agreger(connexion: psycopg.Connection, sql: str, params: list[Any]) -> tupl
     return tuple(ligne)
 
 
+def _wal(connexion: psycopg.Connection) -> tuple[int, int]:
+    """The server's WAL position (bytes) and its checkpoints so far. The services run one at a time, so
+    the difference over a run is that service's (with whatever the server does in the background)."""
+    position, points = _agreger(
+        connexion,
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, "
+        "checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter",
+        [],
+    )
+    return int(position), int(points)
+
+
 def _journal_attendre(connexion: psycopg.Connection, id_avant: int, prefixe: str, attendus: int) -> tuple[int, int]:
     """The run's records, once the server has answered everything it received: a request the client gave up
     on (timeout) is still served and recorded; the next run must not start behind that queue."""
@@ -315,8 +333,8 @@ def _tableau(services: list[Service]) -> str:
     lignes = [
         "| jeu | route | tours | p50 / p99 / max (ms), médianes | dans le serveur : p50 / p99 / max | erreurs "
         "| un enregistrement par appel (par réponse du serveur) "
-        "| CPU µs/requête gunicorn | CPU µs/requête PostgreSQL | total |",
-        "| --- | --- | ---: | --- | --- | ---: | --- | ---: | ---: | ---: |",
+        "| CPU µs/requête gunicorn | CPU µs/requête PostgreSQL | total | WAL octets/requête | points de reprise |",
+        "| --- | --- | ---: | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for service in services:
         for route in ("appel", "noop"):
@@ -331,7 +349,8 @@ def _tableau(services: list[Service]) -> str:
                 f"| {sum(m['erreurs'] for m in tirs)} "
                 f"| {'oui' if all(m['un_par_appel'] for m in tirs) else 'NON'} "
                 f"({'oui' if all(m['un_par_reponse'] for m in tirs) else 'NON'}) | {workers:.0f} | {backends:.0f} "
-                f"| {workers + backends:.0f} |"
+                f"| {workers + backends:.0f} | {_mediane([m.get('wal_octets') for m in tirs]):.0f} "
+                f"| {sum(m.get('points_de_reprise', 0) for m in tirs)} |"
             )
     return "\n".join(lignes)
 
@@ -362,10 +381,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--debit", type=float, default=250.0, help="requêtes/s")
     parser.add_argument("--duree", type=float, default=30.0, help="secondes de l'appel de données par tir")
     parser.add_argument("--duree-noop", type=float, default=10.0, help="secondes du no-op par tir")
+    parser.add_argument(
+        "--chauffe", type=float, default=10.0, help="secondes d'appels de données non comptés, avant les tours"
+    )
     parser.add_argument("--tours", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    if not 0 < args.debit <= 1000 or not 0 < args.duree <= 120 or not 0 < args.duree_noop <= 120:
+    durees = (args.duree, args.duree_noop, args.chauffe)
+    if not 0 < args.debit <= 1000 or not all(0 < duree <= 120 for duree in durees):
         parser.error("débit ≤ 1000 req/s, durées ≤ 120 s")
     print(f"{os.cpu_count()} cœurs, charge {Path('/proc/loadavg').read_text().strip()}", flush=True)
     jeu_annee.preparer_repertoire()
@@ -380,9 +403,9 @@ def main(argv: list[str]) -> int:
         connexions = {
             s.nom: psycopg.connect(s.url.replace("postgres://", "postgresql://"), autocommit=True) for s in services
         }
-        for service in services:  # warm-up: imports, connections, caches
-            _tir(service, connexions[service.nom], False, 100, 3)
-            _tir(service, connexions[service.nom], True, 100, 2)
+        for service in services:  # warm-up at the run's rate: imports, connections, caches
+            _tir(service, connexions[service.nom], False, args.debit, args.chauffe)
+            _tir(service, connexions[service.nom], True, args.debit, 2)
         for tour in range(args.tours):
             for service in services if tour % 2 == 0 else services[::-1]:
                 for noop, duree in ((False, args.duree), (True, args.duree_noop)):

@@ -5,7 +5,8 @@ Data calls read the current generation only (selectors.GENERATION_SQL). An impor
 2. inserts its new persons and the new versions of its rights, tagged with the next generation, in
    transactions of LOT rows: no call sees them, and none waits long for the database's write lock
    (SQLite has one for the whole database);
-3. switches in one short transaction: corrections of known persons, the generation number, the record;
+3. corrects the description (names, email…) of known persons in short transactions, then switches in one
+   short transaction: the keys of known persons a call matches on, the generation number, the record;
 4. deletes the versions the switch retired, again in short transactions.
 An import stopped before its switch leaves rows no one sees; the next one removes them first (`reprendre`).
 Imports run one at a time (`import_exclusif`).
