@@ -3,6 +3,7 @@ citizen's consultations, exports."""
 
 from indemnites.journal.selectors.chaine import (
     MODELES,
+    champs_sql,
     cle_publique,
     cle_signature,
     cles_de_verification,
@@ -65,6 +66,7 @@ __all__ = [
     "habilitation_en_vigueur",
     "habilitations_des_clients",
     "horodatage_sql",
+    "champs_sql",
     "journal_verifier",
     "non_scelle_existe",
     "non_scelles",
