@@ -148,7 +148,7 @@ def _index_retirer(cursor: Any, table: str) -> list[str]:
 
 
 def _copier(cursor: Any, table: str, colonnes: list[str], lignes: Iterator[str]) -> None:
-    """COPY in text format; the values never hold a tab, a newline or a backslash (built here)."""
+    """COPY in text format; the values never hold a tab or a newline, nor a backslash but escaped (built here)."""
     with cursor.cursor.copy(f"COPY {table} ({', '.join(colonnes)}) FROM STDIN") as copie:
         tampon: list[str] = []
         for ligne in lignes:
@@ -280,10 +280,20 @@ class _Journal:
                 statut == 200 and rang % 50 == 0,
             ]
             empreinte = domain.empreinte_chainer(precedente, rang, domain.empreinte_contenu(domain.ACCES, valeurs))
-            texte = "\t".join(str(v) for v in valeurs[1:12])
-            yield f"{rang}\t{rang}\t{canonique}\t{texte}\t{'t' if valeurs[12] else 'f'}\t{precedente}\t{empreinte}\n"
+            texte = "\t".join(str(v) for v in valeurs[1:11])
+            preuve = "t" if valeurs[12] else "f"
+            yield (
+                f"{rang}\t{rang}\t{canonique}\t{texte}\t{_bytea(valeurs[11])}\t{preuve}\t"
+                f"{_bytea(precedente)}\t{_bytea(empreinte)}\n"
+            )
             precedente = empreinte
         self.derniere = precedente
+
+
+def _bytea(empreinte: str) -> str:
+    """A hex fingerprint as COPY's text format reads the column's bytea (indemnites/journal/empreintes.py):
+    `\\x…`, the backslash escaped; NULL for none."""
+    return f"\\\\x{empreinte}" if empreinte else "\\N"
 
 
 def _colonnes_journal() -> list[str]:
