@@ -55,6 +55,7 @@ def _remplir(nombre: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from indemnites.journal import domain
+    from indemnites.journal.empreintes import octets
     from indemnites.journal.models import Enregistrement, TeteChaine
 
     debut = time.monotonic()
@@ -81,10 +82,14 @@ def _remplir(nombre: int) -> dict[str, Any]:
                     200,
                     f"DOSSIER-{rang}" if rang % 2 else "",
                     "ab" * 32,
+                    False,
                 ]
                 contenu = domain.empreinte_contenu(domain.ACCES, [domain.horodatage_canonique(instant), *valeurs])
                 empreinte = domain.empreinte_chainer(precedente, rang, contenu)
-                lot.append([connection.ops.adapt_datetimefield_value(instant), *valeurs, rang, precedente, empreinte])
+                # Stored as the service stores them: the fingerprints in 32 bytes (journal/empreintes.py).
+                valeurs[-2] = octets(valeurs[-2])
+                instant_sql = connection.ops.adapt_datetimefield_value(instant)
+                lot.append([instant_sql, *valeurs, rang, octets(precedente), octets(empreinte)])
                 precedente = empreinte
             cursor.executemany(sql, lot)
         TeteChaine.objects.update_or_create(journal=domain.ACCES, defaults={"rang": nombre, "empreinte": precedente})
