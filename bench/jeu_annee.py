@@ -264,6 +264,7 @@ class _Journal:
             canonique = domain.horodatage_canonique(instant)
             request_id = str(uuid.UUID(int=self.hasard.getrandbits(128)))
             mode = "individu" if rang % 37 == 0 else "partenaire"
+            requete = hashlib.sha256(request_id.encode()).hexdigest()
             valeurs = [
                 canonique,
                 request_id,
@@ -276,14 +277,14 @@ class _Journal:
                 "donnees-transmises" if statut == 200 else "individu-inconnu",
                 statut,
                 f"DOSSIER-{rang % 100_000}" if rang % 2 else "",
-                hashlib.sha256(request_id.encode()).hexdigest(),
+                requete,
                 statut == 200 and rang % 50 == 0,
             ]
             empreinte = domain.empreinte_chainer(precedente, rang, domain.empreinte_contenu(domain.ACCES, valeurs))
             texte = "\t".join(str(v) for v in valeurs[1:11])
             preuve = "t" if valeurs[12] else "f"
             yield (
-                f"{rang}\t{rang}\t{canonique}\t{texte}\t{_bytea(valeurs[11])}\t{preuve}\t"
+                f"{rang}\t{rang}\t{canonique}\t{texte}\t{_bytea(requete)}\t{preuve}\t"
                 f"{_bytea(precedente)}\t{_bytea(empreinte)}\n"
             )
             precedente = empreinte
