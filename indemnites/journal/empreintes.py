@@ -30,7 +30,8 @@ def empreinte_sql(colonne: str) -> str:
 
 
 class EmpreinteField(models.BinaryField):
-    """A SHA-256 fingerprint: stored as 32 bytes (or NULL), seen as lowercase hex (or "") by the code."""
+    """A SHA-256 fingerprint: stored as 32 bytes (or NULL), seen as lowercase hex (or "") by the code. An empty
+    one is NULL in the database: `filter(empreinte="")` finds nothing, unsealed records are `rang__isnull`."""
 
     # What django-stubs' mypy plugin types the model's attribute as: hex, set and got (not BinaryField's bytes).
     _pyi_private_set_type: str
