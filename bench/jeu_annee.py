@@ -148,7 +148,7 @@ def _index_retirer(cursor: Any, table: str) -> list[str]:
 
 
 def _copier(cursor: Any, table: str, colonnes: list[str], lignes: Iterator[str]) -> None:
-    """COPY in text format; the values never hold a tab, a newline or a backslash (built here)."""
+    """COPY in text format; the values never hold a tab or a newline, nor a backslash but escaped (built here)."""
     with cursor.cursor.copy(f"COPY {table} ({', '.join(colonnes)}) FROM STDIN") as copie:
         tampon: list[str] = []
         for ligne in lignes:
@@ -264,6 +264,7 @@ class _Journal:
             canonique = domain.horodatage_canonique(instant)
             request_id = str(uuid.UUID(int=self.hasard.getrandbits(128)))
             mode = "individu" if rang % 37 == 0 else "partenaire"
+            requete = hashlib.sha256(request_id.encode()).hexdigest()
             valeurs = [
                 canonique,
                 request_id,
@@ -276,14 +277,24 @@ class _Journal:
                 "donnees-transmises" if statut == 200 else "individu-inconnu",
                 statut,
                 f"DOSSIER-{rang % 100_000}" if rang % 2 else "",
-                hashlib.sha256(request_id.encode()).hexdigest(),
+                requete,
                 statut == 200 and rang % 50 == 0,
             ]
             empreinte = domain.empreinte_chainer(precedente, rang, domain.empreinte_contenu(domain.ACCES, valeurs))
-            texte = "\t".join(str(v) for v in valeurs[1:12])
-            yield f"{rang}\t{rang}\t{canonique}\t{texte}\t{'t' if valeurs[12] else 'f'}\t{precedente}\t{empreinte}\n"
+            texte = "\t".join(str(v) for v in valeurs[1:11])
+            preuve = "t" if valeurs[12] else "f"
+            yield (
+                f"{rang}\t{rang}\t{canonique}\t{texte}\t{_bytea(requete)}\t{preuve}\t"
+                f"{_bytea(precedente)}\t{_bytea(empreinte)}\n"
+            )
             precedente = empreinte
         self.derniere = precedente
+
+
+def _bytea(empreinte: str) -> str:
+    """A hex fingerprint as COPY's text format reads the column's bytea (indemnites/journal/empreintes.py):
+    `\\x…`, the backslash escaped; NULL for none."""
+    return f"\\\\x{empreinte}" if empreinte else "\\N"
 
 
 def _colonnes_journal() -> list[str]:

@@ -55,6 +55,7 @@ def _remplir(nombre: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from indemnites.journal import domain
+    from indemnites.journal.empreintes import octets
     from indemnites.journal.models import Enregistrement, TeteChaine
 
     debut = time.monotonic()
@@ -64,6 +65,7 @@ def _remplir(nombre: int) -> dict[str, Any]:
     sql = f"INSERT INTO {Enregistrement._meta.db_table} ({colonnes}) VALUES ({', '.join(['%s'] * (len(champs) + 3))})"
     origine = datetime(2026, 1, 1, tzinfo=UTC)
     precedente = domain.GENESE
+    requete = "ab" * 32
     with transaction.atomic(), connection.cursor() as cursor:
         for depart in range(0, nombre, LOT):
             lot = []
@@ -80,11 +82,14 @@ def _remplir(nombre: int) -> dict[str, Any]:
                     "donnees-transmises",
                     200,
                     f"DOSSIER-{rang}" if rang % 2 else "",
-                    "ab" * 32,
+                    requete,
+                    False,
                 ]
                 contenu = domain.empreinte_contenu(domain.ACCES, [domain.horodatage_canonique(instant), *valeurs])
                 empreinte = domain.empreinte_chainer(precedente, rang, contenu)
-                lot.append([connection.ops.adapt_datetimefield_value(instant), *valeurs, rang, precedente, empreinte])
+                # Stored as the service stores them: the fingerprints in 32 bytes (journal/empreintes.py).
+                stockees = [octets(requete), False, rang, octets(precedente), octets(empreinte)]
+                lot.append([connection.ops.adapt_datetimefield_value(instant), *valeurs[:-2], *stockees])
                 precedente = empreinte
             cursor.executemany(sql, lot)
         TeteChaine.objects.update_or_create(journal=domain.ACCES, defaults={"rang": nombre, "empreinte": precedente})

@@ -2,12 +2,15 @@
 chain heads and their signed checkpoints. Records are only ever appended (indemnites/journal/domain.py).
 
 A record is written unsealed (`rang` empty) in the caller's transaction; the sealer then gives it its number
-and fingerprints, in the order of the identifiers (indemnites/journal/services/scellement.py)."""
+and fingerprints, in the order of the identifiers (indemnites/journal/services/scellement.py). The records'
+fingerprints are stored as 32 bytes, seen as hex (indemnites/journal/empreintes.py); the heads' and the
+checkpoints' stay hex text: a few rows, and a checkpoint keeps the very text it signed."""
 
 from django.db import models
 from django.db.models import Q
 
 from indemnites.journal.domain import GENESE
+from indemnites.journal.empreintes import EmpreinteField
 
 
 class Mode(models.TextChoices):
@@ -31,10 +34,10 @@ class Enregistrement(models.Model):
     resultat = models.CharField("résultat", max_length=64)
     statut = models.PositiveSmallIntegerField("statut HTTP")
     reference_dossier = models.CharField("référence du dossier", max_length=64, blank=True)
-    empreinte_requete = models.CharField("empreinte du corps de la requête", max_length=64, blank=True)
+    empreinte_requete = EmpreinteField("empreinte du corps de la requête")
     preuve = models.BooleanField("preuve signée émise", default=False)
-    empreinte_precedente = models.CharField(max_length=64, blank=True)
-    empreinte = models.CharField(max_length=64, blank=True)
+    empreinte_precedente = EmpreinteField()
+    empreinte = EmpreinteField()
 
     class Meta:
         verbose_name = "enregistrement du journal"
@@ -65,8 +68,8 @@ class ActionAdministrative(models.Model):
     action = models.CharField(max_length=64, db_index=True)
     objet = models.CharField(max_length=200, blank=True)
     details = models.TextField("détails (JSON)", blank=True)
-    empreinte_precedente = models.CharField(max_length=64, blank=True)
-    empreinte = models.CharField(max_length=64, blank=True)
+    empreinte_precedente = EmpreinteField()
+    empreinte = EmpreinteField()
 
     class Meta:
         verbose_name = "action administrative"

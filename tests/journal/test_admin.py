@@ -33,3 +33,14 @@ def test_reading_the_access_journal_in_the_admin_is_journaled(http, administrate
 def test_nothing_can_be_added_or_deleted_in_the_admin(http, administrateur, modele):
     assert http.get(f"/admin/journal/{modele}/add/").status_code == 403
     assert http.get(f"/admin/journal/{modele}/").status_code == 200
+
+
+def test_a_record_page_shows_its_fingerprints_in_hex(http, administrateur):
+    ecrire(1)
+    enregistrement = Enregistrement.objects.get()
+
+    page = http.get(f"/admin/journal/enregistrement/{enregistrement.pk}/change/").content.decode()
+
+    for champ in ("empreinte_requete", "empreinte_precedente", "empreinte"):
+        assert len(getattr(enregistrement, champ)) == 64
+        assert getattr(enregistrement, champ) in page

@@ -64,8 +64,9 @@ def test_an_edited_field_is_reported_with_its_number(verifier, nombre, data):
         "statut": 418,
         "preuve": True,  # the records written carry no proof
         "horodatage": connection.ops.adapt_datetimefield_value(datetime(2020, 1, 1, tzinfo=UTC)),
-        "empreinte": "0" * 64,
-        "empreinte_precedente": "f" * 64,
+        "empreinte": bytes(32),  # fingerprints are stored as 32 bytes
+        "empreinte_precedente": b"\xff" * 32,
+        "empreinte_requete": bytes.fromhex("cd" * 32),
     }.get(colonne, "x")
 
     sql(f"UPDATE {TABLE} SET {colonne} = %s WHERE rang = %s", [valeur, rang])

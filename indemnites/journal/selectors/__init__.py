@@ -3,6 +3,7 @@ citizen's consultations, exports."""
 
 from indemnites.journal.selectors.chaine import (
     MODELES,
+    champs_sql,
     cle_publique,
     cle_signature,
     cles_de_verification,
@@ -51,6 +52,7 @@ __all__ = [
     "Filtres",
     "Periode",
     "Presentation",
+    "champs_sql",
     "cle_publique",
     "cle_signature",
     "cles_de_verification",

@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.models import Count, Min
 
 from indemnites.journal import domain
-from indemnites.journal.domain import ACCES, ADMINISTRATIF
+from indemnites.journal.domain import ACCES, ADMINISTRATIF, CHAMPS
+from indemnites.journal.empreintes import empreinte_sql
 from indemnites.journal.models import ActionAdministrative, Enregistrement, PointDeControle, TeteChaine
 
 Modele = type[Enregistrement] | type[ActionAdministrative]
@@ -82,6 +83,15 @@ def horodatage_sql() -> str:
         return "to_char(horodatage AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
     # SQLite keeps Django's text `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC).
     return "replace(horodatage, ' ', 'T') || CASE WHEN length(horodatage) = 19 THEN '.000000' ELSE '' END || 'Z'"
+
+
+def champs_sql(journal: str) -> list[str]:
+    """The hashed columns of a journal (CHAMPS order) as raw SQL must read them to hash them: the instant in
+    canonical form, the request body's fingerprint in hex."""
+    return [
+        horodatage_sql() if nom == "horodatage" else empreinte_sql(nom) if nom == "empreinte_requete" else nom
+        for nom in CHAMPS[journal]
+    ]
 
 
 def non_scelles(*, journal: str) -> tuple[int, datetime | None]:

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from indemnites.core.bases import sqlite_en_memoire
 from indemnites.journal import domain
-from indemnites.journal.domain import ACCES, CHAMPS, Rapport
+from indemnites.journal.domain import ACCES, Rapport
+from indemnites.journal.empreintes import empreinte_sql
 from indemnites.journal.selectors.chaine import (
     MODELES,
+    champs_sql,
     cles_de_verification,
-    horodatage_sql,
     non_scelles,
     points_de_controle_lister,
     tete_lire,
@@ -29,10 +30,10 @@ SEGMENT_MINIMAL = 50_000
 
 def _lignes(journal: str, *, depuis: int, jusqu_a: int | None) -> Iterator[list[tuple[Any, ...]]]:
     modele = MODELES[journal]
-    colonnes = [horodatage_sql() if nom == "horodatage" else nom for nom in CHAMPS[journal]]
     borne = "" if jusqu_a is None else f" AND rang <= {int(jusqu_a)}"
     sql = (
-        f"SELECT rang, empreinte_precedente, empreinte, {', '.join(colonnes)} FROM {modele._meta.db_table} "
+        f"SELECT rang, {empreinte_sql('empreinte_precedente')}, {empreinte_sql('empreinte')}, "
+        f"{', '.join(champs_sql(journal))} FROM {modele._meta.db_table} "
         f"WHERE rang > %s{borne} ORDER BY rang"
     )
     with connection.chunked_cursor() as cursor, ThreadPoolExecutor(1) as lecteur:

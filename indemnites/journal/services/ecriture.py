@@ -21,6 +21,7 @@ from indemnites.core.errors import JournalIndisponible
 from indemnites.core.logging import request_id_var
 from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.journal import domain
+from indemnites.journal.empreintes import octets
 from indemnites.journal.models import ActionAdministrative, Enregistrement, Mode
 from indemnites.journal.services import etat
 
@@ -80,7 +81,7 @@ def _valeurs(trace: Trace) -> dict[str, Any]:
         "resultat": trace.resultat,
         "statut": int(trace.statut),
         "reference_dossier": trace.reference_dossier,
-        "empreinte_requete": trace.empreinte_requete,
+        "empreinte_requete": octets(trace.empreinte_requete),
         "preuve": bool(trace.preuve),
     }
 

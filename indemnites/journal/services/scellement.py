@@ -25,12 +25,13 @@ from django.utils import timezone
 from indemnites.core.verrou_ecriture import verrou_ecriture
 from indemnites.journal import domain
 from indemnites.journal.domain import ACCES, CHAMPS, GENESE, JOURNAUX
+from indemnites.journal.empreintes import hexa, octets
 from indemnites.journal.models import TeteChaine
 from indemnites.journal.selectors import (
     MODELES,
+    champs_sql,
     habilitation_en_vigueur,
     habilitations_des_clients,
-    horodatage_sql,
     non_scelle_existe,
     non_scelles,
     tete_lire,
@@ -63,7 +64,8 @@ def _tete_creer(cursor: Any, journal: str) -> None:
     """No head row (a fresh or emptied database): start after the last sealed record, never fork."""
     table = MODELES[journal]._meta.db_table
     cursor.execute(f"SELECT rang, empreinte FROM {table} WHERE rang IS NOT NULL ORDER BY rang DESC LIMIT 1")
-    rang, empreinte = cursor.fetchone() or (None, None)
+    rang, stockee = cursor.fetchone() or (None, None)
+    empreinte = hexa(stockee)
     if rang is None:
         rang, empreinte = 0, GENESE
     else:
@@ -85,12 +87,10 @@ def _ceder() -> None:
 
 def _a_sceller(journal: str, limite: int) -> list[tuple[Any, ...]]:
     table = MODELES[journal]._meta.db_table
-    colonnes = [horodatage_sql() if nom == "horodatage" else nom for nom in CHAMPS[journal]]
+    colonnes = ", ".join(champs_sql(journal))
     lignes: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, {', '.join(colonnes)} FROM {table} WHERE rang IS NULL ORDER BY id LIMIT %s", [limite]
-        )
+        cursor.execute(f"SELECT id, {colonnes} FROM {table} WHERE rang IS NULL ORDER BY id LIMIT %s", [limite])
         while morceau := cursor.fetchmany(PAR_MORCEAU):
             lignes.extend(morceau)
             _ceder()
@@ -170,8 +170,10 @@ def _ecrire(journal: str, scelles: list[list[Any]]) -> None:
         f"UPDATE {table} SET rang = %s, {habilitation}empreinte_precedente = %s, empreinte = %s "
         "WHERE id = %s AND rang IS NULL"
     )
-    if journal != ACCES:
-        scelles = [[r, p, e, i] for r, _, p, e, i in scelles]
+    if journal == ACCES:
+        scelles = [[r, h, octets(p), octets(e), i] for r, h, p, e, i in scelles]
+    else:
+        scelles = [[r, octets(p), octets(e), i] for r, _, p, e, i in scelles]
     ecrits = 0
     with connection.cursor() as cursor:
         for debut in range(0, len(scelles), PAR_MORCEAU):
