@@ -276,19 +276,25 @@ def _lecture() -> Iterator[None]:
 
 
 # Each setting of the import's session, with what restores it.
-_REGLAGES_POSTGRESQL = tuple(
-    (f"SET {nom} = {valeur}", f"RESET {nom}")
-    for nom, valeur in (("statement_timeout", "0"), ("work_mem", "'64MB'"), ("synchronous_commit", "off"))
-)
+_REGLAGES = {
+    "postgresql": tuple(
+        (f"SET {nom} = {valeur}", f"RESET {nom}")
+        for nom, valeur in (("statement_timeout", "0"), ("work_mem", "'64MB'"), ("synchronous_commit", "off"))
+    ),
+    # 128 MB of page cache instead of SQLite's 2 MB: the switch's updates of a mass change of keys (500,000
+    # birth dates, at random places of their index) took 2.8 s, the write lock held, instead of 1.2 s.
+    "sqlite": (("PRAGMA cache_size = -131072", "PRAGMA cache_size = -2000"),),
+}
 
 
 @contextmanager
 def _session_de_lot() -> Iterator[None]:
     """An import is a batch job: the API's 10-second statement timeout does not apply to it (PostgreSQL),
-    its sorts over a million lines deserve more than the default 4 MB, and its staging tables go at the end.
+    its sorts over a million lines deserve more than the default 4 MB (PostgreSQL) and its updates a bigger page
+    cache than 2 MB (SQLite), and its staging tables go at the end.
     Its commits before the switch need not wait for the disk: what a crash loses of them no one saw, and the
     next import removes the rest (generations.reprendre); the switch's own commit waits (generations.basculer)."""
-    reglages = _REGLAGES_POSTGRESQL if connection.vendor == "postgresql" else ()
+    reglages = _REGLAGES.get(connection.vendor, ())
     with connection.cursor() as cursor:
         for reglage, _ in reglages:
             cursor.execute(reglage)
@@ -760,16 +766,19 @@ def _descriptions_changees(d: str) -> str:
     )
 
 
+def _cles_changees(d: str) -> dict[str, str]:
+    """Each key of a known person (what a data call matches on: identifiant, NIR with birth date,
+    selectors.identite_condition), with the condition under which the file's person (`p`) changes the
+    registry's (`d`): a new birth date or NIR replaces the old one, an identifiant only comes to one who had none."""
+    return {
+        "date_naissance": f"{d}.date_naissance <> p.date_naissance",
+        "identifiant": f"p.identifiant IS NOT NULL AND {d}.identifiant IS NULL",
+        "nir_hash": f"p.nir_hash IS NOT NULL AND p.nir_hash IS DISTINCT FROM {d}.nir_hash",
+    }
+
+
 def _identites_changees(d: str) -> str:
-    """The condition under which a person of the file (`p`) changes the registry's (`d`) keys: what a data
-    call matches on (identifiant, NIR with birth date, selectors.identite_condition)."""
-    return " OR ".join(
-        [
-            f"{d}.date_naissance <> p.date_naissance",
-            f"(p.identifiant IS NOT NULL AND {d}.identifiant IS NULL)",
-            f"(p.nir_hash IS NOT NULL AND p.nir_hash IS DISTINCT FROM {d}.nir_hash)",
-        ]
-    )
+    return " OR ".join(f"({condition})" for condition in _cles_changees(d).values())
 
 
 def _changements_preparer(cursor: CursorWrapper, demande: Demande, rapport: Rapport) -> Rapport:
@@ -928,12 +937,10 @@ UPDATE {DEMANDEURS} SET nom_naissance = p.nom_naissance, prenom = p.prenom, emai
     updated_at = %s
 FROM {CORRECTIONS} p
 WHERE {DEMANDEURS}.id = p.demandeur_id AND p.n > %s AND p.n <= %s"""
-_IDENTITES_CORRIGER_SQL = f"""
-UPDATE {DEMANDEURS} SET date_naissance = p.date_naissance,
-    identifiant = COALESCE({DEMANDEURS}.identifiant, p.identifiant),
-    nir_hash = COALESCE(p.nir_hash, {DEMANDEURS}.nir_hash), updated_at = %s
+_CLE_CORRIGER_SQL = f"""
+UPDATE {DEMANDEURS} SET {{cle}} = p.{{cle}}, updated_at = %s
 FROM {IDENTITES} p
-WHERE {DEMANDEURS}.id = p.demandeur_id"""
+WHERE {DEMANDEURS}.id = p.demandeur_id AND {{condition}}"""
 
 
 def _descriptions_corriger(*, horodatage: datetime) -> None:
@@ -954,8 +961,12 @@ def _descriptions_corriger(*, horodatage: datetime) -> None:
 
 def _identites_corriger(cursor: CursorWrapper, *, horodatage: datetime) -> None:
     """In the switch: a new birth date, NIR or identifiant changes whom a call finds, so it comes with the
-    rights of the same generation (a mass change of keys lengthens the switch: docs/import.md)."""
-    cursor.execute(_IDENTITES_CORRIGER_SQL, [_horodatage_sql(horodatage)])
+    rights of the same generation (a mass change of keys lengthens the switch: docs/import.md). One statement
+    per key, each setting its own column: SQLite rewrites the index of every column an UPDATE sets, changed
+    or not (500,000 birth dates corrected: 8.7 s with the three keys set, 2.8 s with the birth date alone)."""
+    instant = _horodatage_sql(horodatage)
+    for cle, condition in _cles_changees(DEMANDEURS).items():
+        cursor.execute(_CLE_CORRIGER_SQL.format(cle=cle, condition=condition), [instant])
 
 
 def _suppressions_ecrire(destination: Path) -> None:
