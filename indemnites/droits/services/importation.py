@@ -217,6 +217,7 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
     generation = courante + 1
     try:
         _generation_ecrire(generation, horodatage=debut)
+        generations.statistiques_rafraichir()
         if demande.rejects_path:
             _rejets_ecrire(path=demande.path, format=Format(demande.format), destination=demande.rejects_path)  # type: ignore[arg-type]  # set on entry
             rapport = replace(rapport, rejets_path=demande.rejects_path)
