@@ -276,27 +276,22 @@ def _lecture() -> Iterator[None]:
         cursor.execute("COMMIT")
 
 
-# Each setting of the import's session, with what restores it.
-_REGLAGES = {
-    "postgresql": tuple(
-        (f"SET {nom} = {valeur}", f"RESET {nom}")
-        for nom, valeur in (("statement_timeout", "0"), ("work_mem", "'64MB'"), ("synchronous_commit", "off"))
-    ),
-    # 128 MB of page cache instead of SQLite's 2 MB: the switch's updates of a mass change of keys (500,000
-    # birth dates, at random places of their index) took 2.8 s, the write lock held, instead of 1.2 s.
-    # The registry's only ("main."): with the temporary tables' too, they stayed in memory (375 MB at the peak).
-    "sqlite": (("PRAGMA main.cache_size = -131072", "PRAGMA main.cache_size = -2000"),),
-}
+# Each setting of the import's session (PostgreSQL), with what restores it. SQLite keeps its 2 MB page cache:
+# 128 MB shortened the switch of a mass change of keys (500,000 birth dates) from 3.6 to 2.0 s, but raised
+# the import's peak RSS from 121 to 371 MB (bench/README.md, « Appels pendant un import »).
+_REGLAGES_POSTGRESQL = tuple(
+    (f"SET {nom} = {valeur}", f"RESET {nom}")
+    for nom, valeur in (("statement_timeout", "0"), ("work_mem", "'64MB'"), ("synchronous_commit", "off"))
+)
 
 
 @contextmanager
 def _session_de_lot() -> Iterator[None]:
     """An import is a batch job: the API's 10-second statement timeout does not apply to it (PostgreSQL),
-    its sorts over a million lines deserve more than the default 4 MB (PostgreSQL) and its updates a bigger page
-    cache than 2 MB (SQLite), and its staging tables go at the end.
+    its sorts over a million lines deserve more than the default 4 MB, and its staging tables go at the end.
     Its commits before the switch need not wait for the disk: what a crash loses of them no one saw, and the
     next import removes the rest (generations.reprendre); the switch's own commit waits (generations.basculer)."""
-    reglages = _REGLAGES.get(connection.vendor, ())
+    reglages = _REGLAGES_POSTGRESQL if connection.vendor == "postgresql" else ()
     with connection.cursor() as cursor:
         for reglage, _ in reglages:
             cursor.execute(reglage)
