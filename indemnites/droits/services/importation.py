@@ -894,13 +894,6 @@ FROM {CHANGEMENTS} c
 WHERE c.nature <> 's' AND c.rang > %s AND c.rang <= %s"""
 
 
-def _lot_personnes() -> int:
-    """SQLite: each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date),
-    so a batch of 5,000 wrote some 15,000 pages and held the write lock up to half a second at the end of a
-    million-row file; batches of 1,000 hold it about 0.1 s, for the same total."""
-    return max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
-
-
 def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
     """New persons and new versions, tagged `generation`: no data call sees them before the switch."""
     instant = _horodatage_sql(horodatage)
@@ -913,7 +906,11 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
         id="id, " if postgresql else "",
         demandeur_id="demandeur_id, " if postgresql else "",
     )
-    generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=_lot_personnes())
+    # SQLite: each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date),
+    # so a batch of 5,000 wrote some 15,000 pages and held the write lock up to half a second at the end
+    # of a million-row file; batches of 1,000 hold it about 0.1 s, for the same total.
+    lot = max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
+    generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=lot)
     with connection.cursor() as cursor:
         if not postgresql:  # there, the ids were drawn beforehand (_demandeur_id_sql)
             for sql in _PERSONNES_IDENTIFIER_SQL:
@@ -932,7 +929,8 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
             cursor.execute(versions_ecrire, [instant, instant, generation, debut, debut + generations.LOT])
 
 
-# Known persons' corrections: applied in the switch, where data calls see them with the new rights.
+# Known persons' corrections: their description before the switch, in batches; their keys in the switch, with
+# the rights of the same generation.
 _DESCRIPTIONS_CORRIGER_SQL = f"""
 UPDATE {DEMANDEURS} SET nom_naissance = p.nom_naissance, prenom = p.prenom, email = p.email,
     sexe = CASE WHEN p.sexe = '' THEN {DEMANDEURS}.sexe ELSE p.sexe END,
