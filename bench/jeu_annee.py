@@ -327,6 +327,7 @@ def remplir(*, echelle: float, lourd: int | None = None, graine: int = 2026) -> 
     from indemnites.journal import domain
     from indemnites.journal.models import Enregistrement, PointDeControle, TeteChaine
     from indemnites.journal.selectors import cle_signature
+    from indemnites.journal.services.points_de_controle import point_de_controle_construire
 
     if connection.vendor != "postgresql":
         raise commun.BenchError("le jeu d'une année se construit sur PostgreSQL")
@@ -361,28 +362,17 @@ def remplir(*, echelle: float, lourd: int | None = None, graine: int = 2026) -> 
         chrono.etape("index et contraintes")
         for table in (personnes, droits, journal):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-    points = []
-    for numero, (rang, empreinte, fin_du_jour) in enumerate(ecriture.points, 1):
-        signe_le = fin_du_jour + timedelta(minutes=5)
-        signe = domain.point_de_controle_signer(
+    points = [
+        point_de_controle_construire(
             cle,
             journal=domain.ACCES,
             numero=numero,
             rang=rang,
             empreinte=empreinte,
-            horodatage=domain.horodatage_canonique(signe_le),
-        )
-        points.append(
-            PointDeControle(
-                journal=domain.ACCES,
-                numero=numero,
-                rang=rang,
-                empreinte=empreinte,
-                horodatage=signe_le,
-                cle=signe.cle,
-                signature=signe.signature,
-            )
-        )
+            signe_le=fin + timedelta(minutes=5),
+        )[0]
+        for numero, (rang, empreinte, fin) in enumerate(ecriture.points, 1)
+    ]
     PointDeControle.objects.bulk_create(points)
     TeteChaine.objects.update_or_create(
         journal=domain.ACCES, defaults={"rang": taille.enregistrements, "empreinte": ecriture.derniere}

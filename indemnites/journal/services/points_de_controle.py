@@ -4,6 +4,7 @@ written to the `indemnites.journal.points_de_controle` log, which production shi
 anchor kept out of the database's reach (`journal_verify --ancre`)."""
 
 import logging
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,27 +54,37 @@ def point_de_controle_creer(*, journal: str, rang: int | None = None) -> PointDe
 
 def _signer(cle: domain.Ed25519PrivateKey, *, journal: str, rang: int, numero: int) -> PointDeControle:
     empreinte = MODELES[journal].objects.filter(rang=rang).values_list("empreinte", flat=True).get()
-    instant = timezone.now()
+    point, signe = point_de_controle_construire(
+        cle, journal=journal, numero=numero, rang=rang, empreinte=empreinte, signe_le=timezone.now()
+    )
+    with transaction.atomic():
+        point.save(force_insert=True)
+    logger.info("point de contrôle %s", signe.en_json())  # read back by `journal_verify --ancre`
+    return point
+
+
+def point_de_controle_construire(
+    cle: domain.Ed25519PrivateKey, *, journal: str, numero: int, rang: int, empreinte: str, signe_le: datetime
+) -> tuple[PointDeControle, domain.PointDeControle]:
+    """The checkpoint (not saved) that signs record `rang` and its fingerprint at `signe_le`, with its signature."""
     signe = domain.point_de_controle_signer(
         cle,
         journal=journal,
         numero=numero,
         rang=rang,
         empreinte=empreinte,
-        horodatage=domain.horodatage_canonique(instant),
+        horodatage=domain.horodatage_canonique(signe_le),
     )
-    with transaction.atomic():
-        point = PointDeControle.objects.create(
-            journal=journal,
-            numero=numero,
-            rang=rang,
-            empreinte=empreinte,
-            horodatage=instant,
-            cle=signe.cle,
-            signature=signe.signature,
-        )
-    logger.info("point de contrôle %s", signe.en_json())  # read back by `journal_verify --ancre`
-    return point
+    point = PointDeControle(
+        journal=journal,
+        numero=numero,
+        rang=rang,
+        empreinte=empreinte,
+        horodatage=signe_le,
+        cle=signe.cle,
+        signature=signe.signature,
+    )
+    return point, signe
 
 
 def points_de_controle_creer() -> list[PointDeControle]:
