@@ -40,6 +40,6 @@ def _compiler(nom: str) -> bool:
     try:
         get_template(nom)
     except (TemplateDoesNotExist, TemplateSyntaxError) as erreur:
-        logger.warning("gabarit non compilé au démarrage", extra={"template": nom, "error": type(erreur).__name__})
+        logger.warning("gabarit non compilé au démarrage : %s (%s)", nom, type(erreur).__name__)
         return False
     return True

@@ -56,5 +56,4 @@ def test_a_template_that_does_not_compile_stops_only_its_page(monkeypatch, caplo
         prechauffage.prechauffer()
 
     (alerte,) = caplog.records
-    assert alerte.template == "journal/consultations.html"
-    assert alerte.error == "TemplateSyntaxError"
+    assert alerte.getMessage() == "gabarit non compilé au démarrage : journal/consultations.html (TemplateSyntaxError)"
