@@ -13,6 +13,7 @@
 
 import argparse
 import csv
+import json
 import os
 import random
 import subprocess
@@ -22,6 +23,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +33,8 @@ from indemnites.droits.domain import COLONNES_IMPORT, ORGANISMES_PAR_PRESTATION,
 
 BENCH_DIR = ROOT / "var" / "bench"
 SETTINGS = "indemnites.config.settings.dev"
-OBJECTIF_SECONDES = 60
+# A million rows: under a minute (the import's own target), 45 s on PostgreSQL (« Une année de données »).
+OBJECTIF_SECONDES = {"sqlite": 60, "postgres": 45}
 OBJECTIF_MO = 400
 PRESTATIONS = sorted(ORGANISMES_PAR_PRESTATION)
 
@@ -196,14 +199,36 @@ def _cpu_processus(pid: int) -> float | None:
     return (int(champs[11]) + int(champs[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def afficher(titre: str, mesure: Mesure) -> None:
-    verdict = "OK" if mesure.secondes <= OBJECTIF_SECONDES and mesure.rss_mo <= OBJECTIF_MO else "HORS OBJECTIF"
+def afficher(titre: str, mesure: Mesure, objectif: int) -> None:
+    verdict = "OK" if mesure.secondes <= objectif and mesure.rss_mo <= OBJECTIF_MO else "HORS OBJECTIF"
     serveur = "" if mesure.cpu_serveur_secondes is None else f", du serveur {mesure.cpu_serveur_secondes:.1f} s"
     print(
         f"{titre} : {mesure.secondes:.1f} s (CPU du processus {mesure.cpu_secondes:.1f} s{serveur}), "
-        f"pic RSS {mesure.rss_mo:.0f} Mo, code {mesure.code} -> {verdict}"
+        f"pic RSS {mesure.rss_mo:.0f} Mo, code {mesure.code} -> {verdict} (objectif {objectif} s)"
     )
-    print("  " + mesure.sortie.strip().replace("\n", "\n  "))
+    etapes, autres = etapes_lire(mesure.sortie)
+    for etape in etapes:
+        attente = (etape["duration_ms"] - etape["cpu_ms"]) / 1000
+        print(
+            f"  étape {etape['step']:<12} {etape['duration_ms'] / 1000:6.1f} s, dont CPU du processus "
+            f"{etape['cpu_ms'] / 1000:5.1f} s et attente de la base {attente:5.1f} s"
+        )
+    print("  " + "\n  ".join(autres))
+
+
+def etapes_lire(sortie: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """The import's stages (its « étape d'import » log lines, in order), and the other lines of its output."""
+    etapes, autres = [], []
+    for ligne in sortie.strip().splitlines():
+        try:
+            donnees = json.loads(ligne)
+        except ValueError:
+            donnees = None
+        if isinstance(donnees, dict) and "step" in donnees:
+            etapes.append(donnees)
+        else:
+            autres.append(ligne)
+    return etapes, autres
 
 
 def main() -> int:
@@ -223,10 +248,11 @@ def main() -> int:
     base_preparer(args.database_url)
     charge = ", ".join(f"{valeur:.1f}" for valeur in os.getloadavg())
     print(f"Base : {urlsplit(args.database_url).scheme}, neuve et migrée ; charge de la machine : {charge}")
+    objectif = OBJECTIF_SECONDES["sqlite" if args.database_url.startswith("sqlite") else "postgres"]
     premier = importer(path, args.database_url)
-    afficher("Premier import", premier)
+    afficher("Premier import", premier, objectif)
     if args.again and premier.code == 0:
-        afficher("Même fichier réimporté", importer(path, args.database_url))
+        afficher("Même fichier réimporté", importer(path, args.database_url), objectif)
     return premier.code
 
 

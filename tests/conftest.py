@@ -1,7 +1,9 @@
 """Shared fixtures. Test data is built through the project's own services."""
 
+import io
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client
 
+from indemnites.core.logging import JsonFormatter, RequestIdFilter
 from indemnites.droits.domain import CHAMPS, nir_hacher
 from indemnites.droits.models import DemandeurEmploi, Droit
 from indemnites.oauth.services import ClientCree, client_partenaire_creer
@@ -22,6 +25,19 @@ DATA_URL = "/partenaire/indemnisations/v1/indemnisation"
 @pytest.fixture(autouse=True)
 def _db(db: None) -> None:
     """Every test gets the database; the few that must not touch it say so."""
+
+
+@pytest.fixture
+def journal_technique() -> Iterator[io.StringIO]:
+    """What the production handler would write: the root logger through the project's filter and formatter."""
+    sortie = io.StringIO()
+    handler = logging.StreamHandler(sortie)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    racine = logging.getLogger()
+    racine.addHandler(handler)
+    yield sortie
+    racine.removeHandler(handler)
 
 
 @pytest.fixture

@@ -10,7 +10,18 @@ from types import TracebackType
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
 # Only these `extra` keys are written: anything else (a token, a NIR) never reaches the logs.
-ALLOWED_EXTRA = ("method", "route", "status", "duration_ms", "client_id", "command", "count", "reason")
+ALLOWED_EXTRA = (
+    "method",
+    "route",
+    "status",
+    "duration_ms",
+    "cpu_ms",
+    "client_id",
+    "command",
+    "step",
+    "count",
+    "reason",
+)
 
 
 class RequestIdFilter(logging.Filter):

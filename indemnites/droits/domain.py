@@ -368,13 +368,15 @@ def ligne_droit_lire(
     )
 
 
-def controle_anomalies(valeurs: Mapping[str, object]) -> list[Anomalie]:
+def controle_anomalies(valeurs: Mapping[str, str]) -> list[Anomalie]:
     """Every value holding NUL or another control character (spaces and tabulations around a value are
     ignored before)."""
+    if not CONTROLE_PATTERN.search("".join(valeurs.values())):  # one search per line: a third of the time
+        return []
     return [
         Anomalie(colonne, "caractere-de-controle", CONTROLE_MESSAGE)
         for colonne, valeur in valeurs.items()
-        if isinstance(valeur, str) and CONTROLE_PATTERN.search(valeur)
+        if CONTROLE_PATTERN.search(valeur)
     ]
 
 

@@ -4,27 +4,11 @@ import io
 import json
 import logging
 import sys
-from collections.abc import Iterator
 
-import pytest
-
-from indemnites.core.logging import JsonFormatter, RequestIdFilter
+from indemnites.core.logging import JsonFormatter
 from tests.api.outils import NAISSANCE, NIR, corps
 
 IDENTIFIANT = "jean.are"
-
-
-@pytest.fixture
-def journal_technique() -> Iterator[io.StringIO]:
-    """What the production handler would write: the root logger through the project's filter and formatter."""
-    sortie = io.StringIO()
-    handler = logging.StreamHandler(sortie)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
-    racine = logging.getLogger()
-    racine.addHandler(handler)
-    yield sortie
-    racine.removeHandler(handler)
 
 
 def lignes(sortie: io.StringIO) -> list[dict]:

@@ -118,6 +118,26 @@ def test_a_csv_file_creates_persons_and_rights(fichier):
     assert DemandeurEmploi.objects.get(identifiant="claire.asp").email == "claire@example.org"
 
 
+def test_each_stage_is_logged_with_its_duration_and_the_process_cpu_time_in_it(fichier, journal_technique):
+    importer(fichier)
+
+    etapes = [json.loads(ligne) for ligne in journal_technique.getvalue().splitlines() if '"step"' in ligne]
+    assert [etape["step"] for etape in etapes] == [
+        "lecture",
+        "controles",
+        "changements",
+        "generation",
+        "statistiques",
+        "corrections",
+        "bascule",
+        "retrait",
+    ]
+    for etape in etapes:
+        assert (etape["message"], etape["command"]) == ("étape d'import", "droits_import")
+        assert 0 <= etape["cpu_ms"] and 0 <= etape["duration_ms"]
+    assert "jean" not in journal_technique.getvalue().lower()  # no value of the file
+
+
 def test_new_persons_get_distinct_version_4_pseudonymes(fichier):
     importer(fichier)
 

@@ -16,6 +16,7 @@ import itertools
 import json
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -216,16 +217,19 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
         return rapport
     generation = courante + 1
     try:
-        _generation_ecrire(generation, horodatage=debut)
-        generations.statistiques_rafraichir()
+        with _etape("generation"):
+            _generation_ecrire(generation, horodatage=debut)
+        with _etape("statistiques"):
+            generations.statistiques_rafraichir()
         if demande.rejects_path:
             _rejets_ecrire(path=demande.path, format=Format(demande.format), destination=demande.rejects_path)  # type: ignore[arg-type]  # set on entry
             rapport = replace(rapport, rejets_path=demande.rejects_path)
         if demande.complet and demande.suppressions_path:
             _suppressions_ecrire(demande.suppressions_path)
             rapport = replace(rapport, suppressions_path=demande.suppressions_path)
-        _descriptions_corriger(horodatage=debut)
-        with generations.ecriture(), connection.cursor() as cursor:  # the switch: short, whatever the file's size
+        with _etape("corrections"):
+            _descriptions_corriger(horodatage=debut)
+        with _etape("bascule"), generations.ecriture(), connection.cursor() as cursor:  # short, whatever the size
             _identites_corriger(cursor, horodatage=debut)
             generations.basculer(generation)
             _import_enregistrer(demande, rapport, debut=debut, empreinte=empreinte)
@@ -234,7 +238,8 @@ def _importer(demande: Demande, *, debut: datetime, empreinte: str) -> Rapport:
         with contextlib.suppress(Exception):
             generations.reprendre(courante)
         raise
-    generations.versions_retirer(generation)
+    with _etape("retrait"):
+        generations.versions_retirer(generation)
     return rapport
 
 
@@ -244,15 +249,33 @@ def _preparer(demande: Demande) -> Rapport:
     with _lecture(), connection.cursor() as cursor:
         _tables_creer(cursor)
         erreurs = _Erreurs(cursor)
-        lues = _fichier_charger(cursor, erreurs, demande=demande)
-        _controles_croises(erreurs)
-        _suppressions_controler(erreurs, organisme=demande.organisme)
-        _personnes_preparer(cursor, erreurs)
+        with _etape("lecture"):
+            lues = _fichier_charger(cursor, erreurs, demande=demande)
+        with _etape("controles"):
+            _controles_croises(erreurs)
+            _suppressions_controler(erreurs, organisme=demande.organisme)
+            _personnes_preparer(cursor, erreurs)
         rapport = replace(_rapport_erreurs(cursor, lues=lues), simulation=demande.simulation)
         if rapport.erreurs_total and not demande.skip_invalid:
             raise ImportRefuse(rapport)
-        rapport = _changements_preparer(cursor, demande, rapport)
+        with _etape("changements"):
+            rapport = _changements_preparer(cursor, demande, rapport)
     return rapport
+
+
+@contextmanager
+def _etape(nom: str) -> Iterator[None]:
+    """Each stage of an import, logged with its duration and this process's CPU time in it: the rest is
+    the time spent waiting for the database (docs/import.md, « Où passe le temps d'un import »)."""
+    debut, debut_cpu = time.perf_counter(), time.process_time()
+    yield
+    extra = {
+        "command": "droits_import",
+        "step": nom,
+        "duration_ms": round((time.perf_counter() - debut) * 1000),
+        "cpu_ms": round((time.process_time() - debut_cpu) * 1000),
+    }
+    logger.info("étape d'import", extra=extra)
 
 
 @contextmanager
