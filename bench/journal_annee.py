@@ -120,8 +120,8 @@ def _comme_un_worker() -> None:
 
 def _pages(parametres: dict[str, Any]) -> dict[str, Any]:
     """Each scenario `repetitions` times through Django's full stack (middleware, view, template): ms. The
-    process's first request, the first page, is timed apart: it compiles the page's templates, once per
-    worker; every scenario's figures then include its own first request."""
+    process's first request, the first page, is timed apart: what a worker still does once, after its start has
+    compiled the templates (config/prechauffage.py); every scenario's figures then include its own first request."""
     from django.test import Client
 
     sujet, repetitions = parametres["sujet"], parametres["repetitions"]
@@ -265,7 +265,7 @@ def consultations(url: str, manifeste: dict[str, Any], args: argparse.Namespace)
         print(f"-- pages, {titre} ({args.repetitions} fois chacune) ; charge {_charge()}", flush=True)
         pages, _ = _etape(url, "_pages", {"sujet": sujet, "repetitions": args.repetitions, "manifeste": manifeste})
         premiere = pages.pop("premiere_du_processus")
-        print(f"   première requête du processus (la première page ; gabarits compilés) : {premiere} ms")
+        print(f"   première requête du processus (la première page) : {premiere} ms")
         for nom, chiffres in pages.items():
             print(
                 f"   {nom} : p50 {chiffres['p50']} ms, max {chiffres['max']} ms (premier {chiffres['premier']:.1f}) ; "
