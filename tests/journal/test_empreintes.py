@@ -4,6 +4,8 @@ verifies after its migration, checkpoints included."""
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -161,14 +163,25 @@ def _journal_hex_ecrire(nombre: int) -> list[tuple[str, str, str]]:
     return ecrites
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_journal_written_in_hex_verifies_after_the_migration(verifier):
+@contextmanager
+def _avant_la_migration() -> Iterator[None]:
+    """An empty journal at the schema before the migration; the latest schema again on the way out."""
     _migrer([AVANT])
     try:
         sql(f"DELETE FROM {TABLE}")
-        ecrites = _journal_hex_ecrire(4)
+        yield
     finally:
-        _migrer(MigrationExecutor(connection).loader.graph.leaf_nodes("journal"))
+        _migrer_jusqu_au_bout()
+
+
+def _migrer_jusqu_au_bout() -> None:
+    _migrer(MigrationExecutor(connection).loader.graph.leaf_nodes("journal"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_journal_written_in_hex_verifies_after_the_migration(verifier):
+    with _avant_la_migration():
+        ecrites = _journal_hex_ecrire(4)
 
     assert stockees(TABLE, EMPREINTES) == [tuple(bytes.fromhex(v) if v else None for v in e) for e in ecrites]
     journaux_sceller()  # the one written before, sealed after: chained to the migrated ones
@@ -179,13 +192,9 @@ def test_a_journal_written_in_hex_verifies_after_the_migration(verifier):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_can_be_undone(verifier):
-    _migrer([AVANT])
-    try:
-        sql(f"DELETE FROM {TABLE}")
+    with _avant_la_migration():
         ecrites = _journal_hex_ecrire(2)
-        _migrer(MigrationExecutor(connection).loader.graph.leaf_nodes("journal"))
+        _migrer_jusqu_au_bout()
         _migrer([AVANT])
 
         assert stockees(TABLE, EMPREINTES) == ecrites
-    finally:
-        _migrer(MigrationExecutor(connection).loader.graph.leaf_nodes("journal"))
