@@ -50,6 +50,31 @@ class DemandeurEmploi(TimestampedModel):
         return f"Demandeur {self.pseudonyme}"
 
 
+class IdentiteAnterieure(models.Model):
+    """The keys a data call found a known person by before an import changed them (birth date, NIR, an
+    identifiant added): written beside the new keys in the import's short transactions, seen by data calls
+    until that import switches (`generation_fin`), then deleted. So a mass change of keys needs no long
+    switch, and a call finds a person by the old keys or by the new ones, with the rights of the same
+    generation (selectors.dossier_lire)."""
+
+    demandeur = models.ForeignKey(DemandeurEmploi, on_delete=models.CASCADE, related_name="identites_anterieures")
+    identifiant = models.CharField("identifiant France Travail", max_length=64, null=True, blank=True)
+    nir_hash = models.CharField("empreinte du NIR", max_length=64, null=True, blank=True)
+    date_naissance = models.DateField("date de naissance")
+    generation_fin = models.BigIntegerField("génération de fin")
+
+    class Meta:
+        verbose_name = "identité antérieure d'un demandeur"
+        verbose_name_plural = "identités antérieures des demandeurs"
+        indexes = [
+            models.Index(fields=["identifiant"], name="anterieure_identifiant"),
+            models.Index(fields=["nir_hash", "date_naissance"], name="anterieure_nir"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Identité antérieure de {self.demandeur_id} (jusqu'à la génération {self.generation_fin})"
+
+
 class Droit(TimestampedModel):
     demandeur = models.ForeignKey(DemandeurEmploi, on_delete=models.CASCADE, related_name="droits")
     prestation = models.CharField(max_length=3, choices=[(p.value, p.value) for p in Prestation])

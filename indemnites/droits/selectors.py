@@ -7,12 +7,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from indemnites.droits.domain import Organisme, Periode, Source, fraicheur_raison, sources_evaluer
-from indemnites.droits.models import DemandeurEmploi, Droit, Generation, ImportDroits
+from indemnites.droits.models import DemandeurEmploi, Droit, Generation, IdentiteAnterieure, ImportDroits
 
 
 @dataclass(frozen=True)
@@ -40,38 +40,75 @@ PERSONNE_VISIBLE_SQL = f"d.generation <= {GENERATION_SQL}"
 DROIT_VISIBLE_SQL = (
     f"r.generation_debut <= {GENERATION_SQL} AND (r.generation_fin IS NULL OR r.generation_fin > {GENERATION_SQL})"
 )
+# A person's former keys (`a`), which calls find them by until the import that changed them switches.
+ANTERIEURE_VISIBLE_SQL = f"a.generation_fin > {GENERATION_SQL}"
+
+
+def _generation_courante() -> Coalesce:
+    return Coalesce(Subquery(Generation.objects.filter(pk=1).values("numero")[:1]), 0)
 
 
 def demandeurs_visibles() -> QuerySet[DemandeurEmploi]:
     """The persons a data call sees (the current generation), for reads other than the data call's:
     never one an unfinished import is writing, which that import erases if it fails."""
-    courante = Generation.objects.filter(pk=1).values("numero")[:1]
-    return DemandeurEmploi.objects.filter(generation__lte=Coalesce(Subquery(courante), 0))
+    return DemandeurEmploi.objects.filter(generation__lte=_generation_courante())
 
 
+def identites_anterieures_visibles() -> QuerySet[IdentiteAnterieure]:
+    """The keys calls still find persons by, which an unfinished import has changed (models.IdentiteAnterieure)."""
+    return IdentiteAnterieure.objects.filter(generation_fin__gt=_generation_courante())
+
+
+def demandeurs_nes_le(jour: date) -> QuerySet[DemandeurEmploi]:
+    """The persons a data call sees born on `jour`, by the birth date it sees them with: while an import
+    corrects a birth date, the former one until its switch, then the new one."""
+    anterieures = identites_anterieures_visibles()
+    actuels = (
+        demandeurs_visibles().filter(date_naissance=jour).filter(~Exists(anterieures.filter(demandeur=OuterRef("pk"))))
+    )
+    corriges = demandeurs_visibles().filter(pk__in=anterieures.filter(date_naissance=jour).values("demandeur"))
+    return actuels.union(corriges, all=True)
+
+
+DEMANDEURS = DemandeurEmploi._meta.db_table
+ANTERIEURES = IdentiteAnterieure._meta.db_table
 # Hand-written for the same reason as oauth.selectors: this runs on every API call.
 _DOSSIER_SQL = f"""
 SELECT d.pseudonyme, r.prestation, r.date_debut, r.date_fin
-FROM {DemandeurEmploi._meta.db_table} d
+FROM {DEMANDEURS} d
 LEFT JOIN {Droit._meta.db_table} r ON r.demandeur_id = d.id AND {DROIT_VISIBLE_SQL}
-WHERE {{condition}} AND {PERSONNE_VISIBLE_SQL}
+WHERE d.id IN ({{trouvee}}) AND {PERSONNE_VISIBLE_SQL}
 """
+# Whom a call finds by keys: a person by their keys, unless an unfinished import changed them; then, until
+# its switch, by the keys they had. Two index searches, the second in a table empty outside imports.
+_TROUVEE_PAR_CLES_SQL = f"""
+SELECT p.id FROM {DEMANDEURS} p WHERE {{cles_p}} AND NOT EXISTS (
+    SELECT 1 FROM {ANTERIEURES} a WHERE a.demandeur_id = p.id AND {ANTERIEURE_VISIBLE_SQL})
+UNION ALL
+SELECT a.demandeur_id FROM {ANTERIEURES} a WHERE {{cles_a}} AND {ANTERIEURE_VISIBLE_SQL}"""
 
 
-def identite_condition(identite: Identite) -> tuple[str, list[Any]]:
-    """The SQL condition on the persons' table (as `d`) that finds this identity, and its parameters."""
+def _cles_condition(identite: Identite, table: str) -> tuple[str, list[Any]]:
     if identite.identifiant is not None:
-        return "d.identifiant = %s", [identite.identifiant]
+        return f"{table}.identifiant = %s", [identite.identifiant]
+    return f"{table}.nir_hash = %s AND {table}.date_naissance = %s", [identite.nir_hash, identite.date_naissance]
+
+
+def personne_trouvee_sql(identite: Identite) -> tuple[str, list[Any]]:
+    """A query of the id of the person this identity designates for a data call, and its parameters. The
+    login account is no key an import changes."""
     if identite.utilisateur_id is not None:
-        return "d.utilisateur_id = %s", [identite.utilisateur_id]
-    return "d.nir_hash = %s AND d.date_naissance = %s", [identite.nir_hash, identite.date_naissance]
+        return f"SELECT p.id FROM {DEMANDEURS} p WHERE p.utilisateur_id = %s", [identite.utilisateur_id]
+    cles_p, params = _cles_condition(identite, "p")
+    cles_a, _ = _cles_condition(identite, "a")
+    return _TROUVEE_PAR_CLES_SQL.format(cles_p=cles_p, cles_a=cles_a), params + params
 
 
 def dossier_lire(*, identite: Identite) -> Dossier | None:
     """The person's rights, or None when no one matches (a wrong birth date matches no one)."""
-    condition, params = identite_condition(identite)
+    trouvee, params = personne_trouvee_sql(identite)
     with connection.cursor() as cursor:
-        cursor.execute(_DOSSIER_SQL.format(condition=condition), params)
+        cursor.execute(_DOSSIER_SQL.format(trouvee=trouvee), params)
         return dossier_construire(cursor.fetchall())
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from indemnites.droits.models import DemandeurEmploi
+from indemnites.droits.models import DemandeurEmploi, Generation, IdentiteAnterieure
 from indemnites.droits.services.generations import generation_courante
 from indemnites.federation.services import IdentiteIntrouvable, demandeur_federe_connecter
 
@@ -48,3 +48,39 @@ def test_the_current_generations_person_is_found_once_an_unfinished_one_stands_b
 
     visible.refresh_from_db()
     assert visible.utilisateur_id is not None
+
+
+NOUVELLE_NAISSANCE = CLAIMS | {"birthdate": "1985-05-13"}
+
+
+def personne_dont_un_import_corrige_la_naissance() -> int:
+    """A person, and what an import's batch writes before its switch when it corrects their birth date: the
+    new date in the registry, the former one kept beside. Returns the generation that import will switch to."""
+    courante = generation_courante()
+    jp = personne(generation=courante)
+    IdentiteAnterieure.objects.create(
+        demandeur=jp, identifiant=jp.identifiant, date_naissance=jp.date_naissance, generation_fin=courante + 1
+    )
+    DemandeurEmploi.objects.filter(pk=jp.pk).update(date_naissance=date(1985, 5, 13))
+    return courante + 1
+
+
+def test_until_the_switch_a_corrected_birth_date_is_the_former_one():
+    personne_dont_un_import_corrige_la_naissance()
+
+    with pytest.raises(IdentiteIntrouvable):
+        demandeur_federe_connecter(fournisseur="franceconnect", sub="sub-1", claims=NOUVELLE_NAISSANCE)
+    demandeur_federe_connecter(fournisseur="franceconnect", sub="sub-2", claims=CLAIMS)
+
+    assert DemandeurEmploi.objects.get().utilisateur_id is not None
+
+
+def test_after_the_switch_a_corrected_birth_date_is_the_new_one():
+    suivante = personne_dont_un_import_corrige_la_naissance()
+    Generation.objects.filter(pk=1).update(numero=suivante)
+
+    with pytest.raises(IdentiteIntrouvable):
+        demandeur_federe_connecter(fournisseur="franceconnect", sub="sub-1", claims=CLAIMS)
+    demandeur_federe_connecter(fournisseur="franceconnect", sub="sub-2", claims=NOUVELLE_NAISSANCE)
+
+    assert DemandeurEmploi.objects.get().utilisateur_id is not None

@@ -6,10 +6,12 @@ Data calls read the current generation only (selectors.GENERATION_SQL). An impor
    transactions of LOT rows: no call sees them, and none waits long for the database's write lock
    (SQLite has one for the whole database);
 3. refreshes the planner's statistics (PostgreSQL), corrects the description (names, email…) of known
-   persons in short transactions, then switches in one short transaction: the keys of known persons a call
-   matches on, the generation number, the record;
-4. deletes the versions the switch retired, again in short transactions.
-An import stopped before its switch leaves rows no one sees; the next one removes them first (`reprendre`).
+   persons in short transactions, then their keys, keeping the former ones beside for the calls until the
+   switch (models.IdentiteAnterieure), then switches in one short transaction: the generation number, the
+   import's record;
+4. deletes the versions and the former keys the switch retired, again in short transactions.
+An import stopped before its switch leaves rows no one sees, and keys it changed; the next one removes the
+rows and gives the keys back first (`reprendre`).
 Imports run one at a time (`import_exclusif`).
 """
 
@@ -24,7 +26,7 @@ from django.db import connection, transaction
 
 from indemnites.core.bases import sqlite_en_memoire
 from indemnites.core.verrou_ecriture import ecritures_en_attente_laisser_passer, verrou_ecriture
-from indemnites.droits.models import DemandeurEmploi, Droit, Generation
+from indemnites.droits.models import DemandeurEmploi, Droit, Generation, IdentiteAnterieure
 
 LOT = 5_000
 # Between two of its transactions, the import lets the writers waiting for SQLite's lock through first, up
@@ -39,6 +41,7 @@ CEDER_CALME = 0.01
 DEMANDEURS = DemandeurEmploi._meta.db_table
 DROITS = Droit._meta.db_table
 GENERATIONS = Generation._meta.db_table
+ANTERIEURES = IdentiteAnterieure._meta.db_table
 # PostgreSQL advisory lock taken by the import: any constant, unique to this use in the database.
 VERROU_IMPORT = 1_513_000_015
 
@@ -147,17 +150,27 @@ def _existe(sql: str, params: list[Any]) -> bool:
 
 
 _ANCIENNES_VERSIONS = f"SELECT id FROM {DROITS} WHERE generation_fin IS NOT NULL AND generation_fin <= %s"
+_ANCIENNES_IDENTITES = f"SELECT id FROM {ANTERIEURES} WHERE generation_fin <= %s"
 
 
 def versions_retirer(courante: int) -> None:
-    """Deletes the versions no generation from `courante` on sees."""
-    if _existe(_ANCIENNES_VERSIONS, [courante]):
-        par_lots(f"DELETE FROM {DROITS} WHERE id IN ({_ANCIENNES_VERSIONS} LIMIT {LOT})", [courante])
+    """Deletes the versions of rights, and the former keys of persons, no generation from `courante` on sees."""
+    for table, versions in ((DROITS, _ANCIENNES_VERSIONS), (ANTERIEURES, _ANCIENNES_IDENTITES)):
+        if _existe(versions, [courante]):
+            par_lots(f"DELETE FROM {table} WHERE id IN ({versions} LIMIT {LOT})", [courante])
+
+
+# A known person's keys back as they were, with the row that kept them, a batch at a time (the same rows:
+# the first by id, in one transaction).
+_IDENTITES_FUTURES = f"SELECT id FROM {ANTERIEURES} WHERE generation_fin > %s ORDER BY id LIMIT {LOT}"
+_IDENTITES_RENDRE_SQL = f"""
+UPDATE {DEMANDEURS} SET identifiant = a.identifiant, nir_hash = a.nir_hash, date_naissance = a.date_naissance
+FROM {ANTERIEURES} a WHERE {DEMANDEURS}.id = a.demandeur_id AND a.id IN ({_IDENTITES_FUTURES})"""
 
 
 def reprendre(courante: int) -> None:
-    """Removes what an import stopped before its switch left: rows of a later generation, and the end it
-    gave to current versions. Then finishes the removal of retired versions."""
+    """Removes what an import stopped before its switch left: rows of a later generation, the end it gave to
+    current versions, and the keys it gave to known persons. Then finishes the removal of retired versions."""
     futures = f"SELECT id FROM {DROITS} WHERE generation_debut > %s"
     if _existe(futures, [courante]):
         par_lots(f"DELETE FROM {DROITS} WHERE id IN ({futures} LIMIT {LOT})", [courante])
@@ -167,6 +180,11 @@ def reprendre(courante: int) -> None:
     personnes = f"SELECT id FROM {DEMANDEURS} WHERE generation > %s"
     if _existe(personnes, [courante]):
         par_lots(f"DELETE FROM {DEMANDEURS} WHERE id IN ({personnes} LIMIT {LOT})", [courante])
+    # After the new persons' removal: a key given back is free again.
+    while _existe(_IDENTITES_FUTURES, [courante]):
+        with ecriture(), connection.cursor() as cursor:
+            cursor.execute(_IDENTITES_RENDRE_SQL, [courante])
+            cursor.execute(f"DELETE FROM {ANTERIEURES} WHERE id IN ({_IDENTITES_FUTURES})", [courante])
     versions_retirer(courante)
 
 
