@@ -788,7 +788,7 @@ def _descriptions_changees(d: str) -> str:
 
 def _cles_changees(d: str) -> dict[str, str]:
     """Each key of a known person (what a data call matches on: identifiant, NIR with birth date,
-    selectors.personne_trouvee_sql), with the condition under which the file's person (`p`) changes the
+    selectors.identite_condition), with the condition under which the file's person (`p`) changes the
     registry's (`d`): a new birth date or NIR replaces the old one, an identifiant only comes to one who had none."""
     return {
         "date_naissance": f"{d}.date_naissance <> p.date_naissance",
