@@ -61,6 +61,53 @@ def etat(appeler: Callable[..., Any]) -> tuple[Any, ...]:
     return tuple((r.status_code, tuple(sorted(r.json().items())) if r.status_code == 200 else None) for r in reponses)
 
 
+# Keys: Claire's birth date corrected, Karim (known by NIR) given an identifiant, Jean's NIR replaced; and
+# each one's right ended, so that every answer tells which registry it came from.
+NIR_JEAN_NOUVEAU = f"1850578006085{nir_cle('1850578006085'):02d}"
+FIN = "2024-06-30"
+
+
+def cles_avant(tmp_path):
+    lignes = [
+        ligne(reference="R1"),
+        claire(reference="R3", prestation="ASP"),
+        ligne(identifiant="", nir=NIR_KARIM, prenom="Karim", nom_naissance="ROUX", reference="K1"),
+    ]
+    return csv_ecrire(tmp_path / "cles_avant.csv", lignes)
+
+
+def cles_apres(tmp_path):
+    lignes = [
+        ligne(reference="R1", nir=NIR_JEAN_NOUVEAU, date_fin=FIN),
+        claire(reference="R3", prestation="ASP", date_naissance="1990-06-04", date_fin=FIN),
+        ligne(
+            identifiant="karim.are", nir=NIR_KARIM, prenom="Karim", nom_naissance="ROUX", reference="K1", date_fin=FIN
+        ),
+    ]
+    return csv_ecrire(tmp_path / "cles_apres.csv", lignes)
+
+
+APPELS_PAR_CLES = (
+    {"identifiant": "jean.are"},
+    {"nir": NIR_JEAN, "dateNaissance": "1985-05-12"},
+    {"nir": NIR_JEAN_NOUVEAU, "dateNaissance": "1985-05-12"},
+    {"nir": NIR_CLAIRE, "dateNaissance": "1990-06-03"},
+    {"nir": NIR_CLAIRE, "dateNaissance": "1990-06-04"},
+    {"identifiant": "karim.are"},
+    {"nir": NIR_KARIM, "dateNaissance": "1985-05-12"},
+)
+EN_DROIT = donnees(solidarite=False, chomage=True)
+SANS_DROIT = donnees(solidarite=False, chomage=False)
+INCONNU = (404, None)
+CLES_ANCIENNES = (EN_DROIT, EN_DROIT, INCONNU, EN_DROIT, INCONNU, INCONNU, EN_DROIT)
+CLES_NOUVELLES = (SANS_DROIT, INCONNU, SANS_DROIT, INCONNU, SANS_DROIT, SANS_DROIT, SANS_DROIT)
+
+
+def etat_par_cles(appeler: Callable[..., Any]) -> tuple[Any, ...]:
+    reponses = [appeler(corps(**({"identifiant": None} | cles))) for cles in APPELS_PAR_CLES]
+    return tuple((r.status_code, tuple(sorted(r.json().items())) if r.status_code == 200 else None) for r in reponses)
+
+
 def _ecriture_du_registre(sql: str) -> bool:
     debut = sql.lstrip().split(None, 1)[0].upper()
     return debut in {"INSERT", "UPDATE", "DELETE"} and any(table in sql for table in TABLES)
@@ -187,10 +234,20 @@ pg_seulement = pytest.mark.skipif(
 )
 
 
+# Each scenario: the file before, the file after, the observation (one call per person or key), and what
+# it gives before and after the switch.
+SCENARIOS = {
+    "droits": (avant, apres, etat, ANCIEN, NOUVEAU),
+    "cles": (cles_avant, cles_apres, etat_par_cles, CLES_ANCIENNES, CLES_NOUVELLES),
+}
+
+
 @pg_seulement
 @pytest.mark.django_db(transaction=True)
-def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, appeler, monkeypatch):
-    importer(avant(tmp_path))
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, appeler, monkeypatch, scenario):
+    fichier_avant, fichier_apres, observer, ancien, nouveau = SCENARIOS[scenario]
+    importer(fichier_avant(tmp_path))
     monkeypatch.setattr(generations, "LOT", 1)
     vus: list[tuple[Any, ...]] = []
     fini = threading.Event()
@@ -198,7 +255,7 @@ def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, 
     def appels():
         try:
             while not fini.is_set():
-                vus.append(etat(appeler))
+                vus.append(observer(appeler))
         finally:
             connection.close()
 
@@ -207,27 +264,36 @@ def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, 
         while not condition() and time.monotonic() < limite:
             time.sleep(0.01)
 
+    def laisser_observer(execute, sql, params, many, context):
+        """After each of the import's writes, two observations begin: each state is seen, however short."""
+        resultat = execute(sql, params, many, context)
+        if _ecriture_du_registre(sql):
+            deja = len(vus)
+            attendre(lambda: len(vus) >= deja + 2)
+        return resultat
+
     fil = threading.Thread(target=appels)
     fil.start()
     try:
         attendre(lambda: len(vus) > 0)
-        importer(apres(tmp_path))
+        with connection.execute_wrapper(laisser_observer):
+            importer(fichier_apres(tmp_path))
         apres_import = len(vus)
         attendre(lambda: len(vus) > apres_import + 1)
     finally:
         fini.set()
         fil.join(timeout=30)
 
-    assert vus[0] == ANCIEN
-    assert vus[-1] == NOUVEAU
-    # The three calls of one observation follow each other: the switch may fall between two of them, so
-    # the first ones answer from the old registry and the next from the new. Each answer is one or the
-    # other (no 503, no mix), and a person once answered from the new registry never is from the old again.
-    assert all(any(vu == ANCIEN[:k] + NOUVEAU[k:] for k in range(4)) for vu in vus)
-    for rang in range(len(PERSONNES)):
+    assert vus[0] == ancien
+    assert vus[-1] == nouveau
+    # The calls of one observation follow each other: the switch may fall between two of them, so the first
+    # ones answer from the old registry and the next from the new. Each answer is one or the other (no 503,
+    # no mix), and a person once answered from the new registry never is from the old again.
+    assert all(any(vu == ancien[:k] + nouveau[k:] for k in range(len(ancien) + 1)) for vu in vus)
+    for rang in range(len(ancien)):
         reponses = [vu[rang] for vu in vus]
-        bascule = reponses.index(NOUVEAU[rang])
-        assert all(reponse == NOUVEAU[rang] for reponse in reponses[bascule:])
+        bascule = reponses.index(nouveau[rang])
+        assert all(reponse == nouveau[rang] for reponse in reponses[bascule:])
 
 
 def connexion_autre() -> psycopg.Connection:
@@ -315,53 +381,6 @@ def test_the_switch_writes_no_person_whatever_the_corrections(tmp_path, monkeypa
     assert (jean.nom_naissance, jean.prenom, jean.email, jean.sexe) == ("MARTINEZ", "Jan", "jan@example.org", "M")
     assert DemandeurEmploi.objects.get(identifiant="claire.asp").date_naissance.isoformat() == "1990-06-04"
     assert not IdentiteAnterieure.objects.exists()  # deleted once the switch made them useless
-
-
-# Keys: Claire's birth date corrected, Karim (known by NIR) given an identifiant, Jean's NIR replaced; and
-# each one's right ended, so that every answer tells which registry it came from.
-NIR_JEAN_NOUVEAU = f"1850578006085{nir_cle('1850578006085'):02d}"
-FIN = "2024-06-30"
-
-
-def cles_avant(tmp_path):
-    lignes = [
-        ligne(reference="R1"),
-        claire(reference="R3", prestation="ASP"),
-        ligne(identifiant="", nir=NIR_KARIM, prenom="Karim", nom_naissance="ROUX", reference="K1"),
-    ]
-    return csv_ecrire(tmp_path / "cles_avant.csv", lignes)
-
-
-def cles_apres(tmp_path):
-    lignes = [
-        ligne(reference="R1", nir=NIR_JEAN_NOUVEAU, date_fin=FIN),
-        claire(reference="R3", prestation="ASP", date_naissance="1990-06-04", date_fin=FIN),
-        ligne(
-            identifiant="karim.are", nir=NIR_KARIM, prenom="Karim", nom_naissance="ROUX", reference="K1", date_fin=FIN
-        ),
-    ]
-    return csv_ecrire(tmp_path / "cles_apres.csv", lignes)
-
-
-APPELS_PAR_CLES = (
-    {"identifiant": "jean.are"},
-    {"nir": NIR_JEAN, "dateNaissance": "1985-05-12"},
-    {"nir": NIR_JEAN_NOUVEAU, "dateNaissance": "1985-05-12"},
-    {"nir": NIR_CLAIRE, "dateNaissance": "1990-06-03"},
-    {"nir": NIR_CLAIRE, "dateNaissance": "1990-06-04"},
-    {"identifiant": "karim.are"},
-    {"nir": NIR_KARIM, "dateNaissance": "1985-05-12"},
-)
-EN_DROIT = donnees(solidarite=False, chomage=True)
-SANS_DROIT = donnees(solidarite=False, chomage=False)
-INCONNU = (404, None)
-CLES_ANCIENNES = (EN_DROIT, EN_DROIT, INCONNU, EN_DROIT, INCONNU, INCONNU, EN_DROIT)
-CLES_NOUVELLES = (SANS_DROIT, INCONNU, SANS_DROIT, INCONNU, SANS_DROIT, SANS_DROIT, SANS_DROIT)
-
-
-def etat_par_cles(appeler: Callable[..., Any]) -> tuple[Any, ...]:
-    reponses = [appeler(corps(**({"identifiant": None} | cles))) for cles in APPELS_PAR_CLES]
-    return tuple((r.status_code, tuple(sorted(r.json().items())) if r.status_code == 200 else None) for r in reponses)
 
 
 def test_a_person_is_found_by_their_former_keys_until_the_switch_and_by_the_new_ones_after(
