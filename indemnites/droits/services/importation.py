@@ -807,24 +807,26 @@ def _changements_preparer(cursor: CursorWrapper, demande: Demande, rapport: Rapp
         cursor.execute(f"CREATE INDEX {LIGNES}_reference ON {LIGNES} (reference)")
     _analyser(cursor, LIGNES)
     cursor.execute(_CHANGEMENTS_SQL)
-    cursor.execute(_SUPPRESSIONS_SQL.format(absent="false", condition=_SUPPRIMER_LIGNES), [_nombre(cursor)])
+    cursor.execute(_SUPPRESSIONS_SQL.format(absent="false", condition=_SUPPRIMER_LIGNES), [_nombre(CHANGEMENTS)])
     if demande.complet:
         organisme = Organisme(demande.organisme).value  # type: ignore[arg-type]  # a snapshot has one (checked on entry)
-        cursor.execute(_SUPPRESSIONS_SQL.format(absent="true", condition=_ABSENTS), [_nombre(cursor), organisme])
+        cursor.execute(_SUPPRESSIONS_SQL.format(absent="true", condition=_ABSENTS), [_nombre(CHANGEMENTS), organisme])
     cursor.execute(f"CREATE INDEX {CHANGEMENTS}_rang ON {CHANGEMENTS} (rang)")
     _analyser(cursor, CHANGEMENTS)
-    rapport = _changements_compter(cursor, rapport)
+    rapport = _changements_nombre(cursor, rapport)
     if demande.complet:
         _photographie_controler(cursor, demande, rapport)
     return rapport
 
 
-def _nombre(cursor: CursorWrapper) -> int:
-    cursor.execute(f"SELECT COUNT(*) FROM {CHANGEMENTS}")
-    return int(cursor.fetchone()[0])
+def _nombre(table: str) -> int:
+    """The number of rows of one of the import's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return int(cursor.fetchone()[0])
 
 
-def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
+def _changements_nombre(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
     cursor.execute(f"SELECT nature, COUNT(*) FROM {CHANGEMENTS} GROUP BY nature")
     nombres = {nature: int(nombre) for nature, nombre in cursor.fetchall()}
     cursor.execute(f"SELECT COUNT(*) FROM {LIGNES} WHERE valide AND NOT rejete AND NOT supprimer")
@@ -933,16 +935,14 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
         id="id, " if postgresql else "",
         demandeur_id="demandeur_id, " if postgresql else "",
     )
-    # SQLite: each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date),
-    # so a batch of 5,000 wrote some 15,000 pages and held the write lock up to half a second at the end
-    # of a million-row file; batches of 1,000 hold it about 0.1 s, for the same total.
-    lot = max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
+    # Each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date).
+    lot = generations.lot_disperse()
     generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=lot)
     with connection.cursor() as cursor:
         if not postgresql:  # there, the ids were drawn beforehand (_demandeur_id_sql)
             for sql in _PERSONNES_IDENTIFIER_SQL:
                 cursor.execute(sql)
-        changements = _nombre(cursor)
+        changements = _nombre(CHANGEMENTS)
     # Each new version's person: in the list of changes on PostgreSQL; on SQLite, its new persons' ids are
     # known only now, looked up by key (an index search per row; updating the million rows of the list
     # first held the next transaction back).
@@ -986,7 +986,7 @@ def _descriptions_corriger(*, horodatage: datetime) -> None:
     # Batches of LOT, even on SQLite: these columns are in no index, so a batch rewrites its rows alone (about
     # 50 ms for 5,000); batches of 1,000 made a correction of 500,000 persons last 24 s longer, each of the
     # import's transactions costing a wait for the calls and a WAL checkpoint (generations.ecriture).
-    generations.par_plages(_DESCRIPTIONS_CORRIGER_SQL, lambda a, b: [instant, a, b], _compter(CORRECTIONS))
+    generations.par_plages(_DESCRIPTIONS_CORRIGER_SQL, lambda a, b: [instant, a, b], _nombre(CORRECTIONS))
 
 
 def _identites_corriger(generation: int, *, horodatage: datetime) -> None:
@@ -996,21 +996,13 @@ def _identites_corriger(generation: int, *, horodatage: datetime) -> None:
     every data call, for 3.6 s. One statement per key, each setting its own column: SQLite rewrites the index
     of every column an UPDATE sets, changed or not (8.7 s with the three keys set, 2.8 s with the date alone)."""
     instant = _horodatage_sql(horodatage)
-    # SQLite: each person's new birth date goes to a random place in its index (as new persons: see
-    # _generation_ecrire), so batches of 1,000.
-    lot = max(1, generations.LOT // 5) if connection.vendor == "sqlite" else generations.LOT
-    for debut in range(0, _compter(IDENTITES), lot):
+    lot = generations.lot_disperse()  # each new birth date goes to a random place in its index
+    for debut in range(0, _nombre(IDENTITES), lot):
         plage = [debut, debut + lot]
         with generations.ecriture(), connection.cursor() as cursor:
             cursor.execute(_CLES_ANTERIEURES_SQL, [generation, *plage])
             for cle in _cles_changees(DEMANDEURS):
                 cursor.execute(_CLE_CORRIGER_SQL.format(cle=cle), [instant, *plage])
-
-
-def _compter(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")
-        return int(cursor.fetchone()[0])
 
 
 def _suppressions_ecrire(destination: Path) -> None:
