@@ -11,7 +11,8 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import psycopg
 import pytest
@@ -24,6 +25,7 @@ from indemnites.droits.services import generations
 from tests.api.outils import corps
 from tests.droits.test_import import NIR_CLAIRE, NIR_JEAN, NIR_KARIM, claire, csv_ecrire, importer, ligne, refuser
 
+T = TypeVar("T")
 AVEC_ACTION = (*ligne(), "action")
 PERSONNES = ("jean.are", "claire.asp", "karim.are")
 TABLES = (Droit._meta.db_table, DemandeurEmploi._meta.db_table, Generation._meta.db_table)
@@ -122,11 +124,9 @@ def _table_ecrite(sql: str) -> str | None:
     return mots[2] if verbe in {"INSERT", "DELETE"} else mots[1]
 
 
-def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registry(tmp_path, appeler, monkeypatch):
-    importer(avant(tmp_path))
-    assert etat(appeler) == ANCIEN
-    monkeypatch.setattr(generations, "LOT", 1)
-    vus: list[tuple[Any, ...]] = []
+def importer_en_observant(path: Path, observation: Callable[[], T]) -> list[T]:
+    """Imports the file, making the observation (data calls) after each of the import's writes to the registry."""
+    vus: list[T] = []
     en_appel = threading.local()
 
     def observer(execute, sql, params, many, context):
@@ -134,13 +134,31 @@ def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registr
         if not getattr(en_appel, "actif", False) and _ecriture_du_registre(sql):
             en_appel.actif = True
             try:
-                vus.append(etat(appeler))
+                vus.append(observation())
             finally:
                 en_appel.actif = False
         return resultat
 
     with connection.execute_wrapper(observer):
-        importer(apres(tmp_path))
+        importer(path)
+    return vus
+
+
+def importer_en_panne_a_la_bascule(path: Path) -> None:
+    def panne(execute, sql, params, many, context):
+        if sql.lstrip().startswith("UPDATE") and Generation._meta.db_table in sql:
+            raise DatabaseError("panne pendant la bascule")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(panne), pytest.raises(DatabaseError):
+        importer(path)
+
+
+def test_every_call_during_an_import_sees_the_whole_old_or_the_whole_new_registry(tmp_path, appeler, monkeypatch):
+    importer(avant(tmp_path))
+    assert etat(appeler) == ANCIEN
+    monkeypatch.setattr(generations, "LOT", 1)
+    vus = importer_en_observant(apres(tmp_path), lambda: etat(appeler))
 
     assert etat(appeler) == NOUVEAU
     assert set(vus) <= {ANCIEN, NOUVEAU}
@@ -154,13 +172,7 @@ def test_an_import_stopped_before_its_switch_leaves_the_registry_as_it_was(tmp_p
     importer(avant(tmp_path))
     lignes_avant = list(Droit.objects.order_by("reference").values_list("reference", "date_fin"))
 
-    def panne(execute, sql, params, many, context):
-        if sql.lstrip().startswith("UPDATE") and Generation._meta.db_table in sql:
-            raise DatabaseError("panne pendant la bascule")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(panne), pytest.raises(DatabaseError):
-        importer(apres(tmp_path))
+    importer_en_panne_a_la_bascule(apres(tmp_path))
 
     assert etat(appeler) == ANCIEN
     assert list(Droit.objects.order_by("reference").values_list("reference", "date_fin")) == lignes_avant
@@ -389,21 +401,9 @@ def test_a_person_is_found_by_their_former_keys_until_the_switch_and_by_the_new_
     importer(cles_avant(tmp_path))
     assert etat_par_cles(appeler) == CLES_ANCIENNES
     monkeypatch.setattr(generations, "LOT", 1)
-    vus: list[tuple[tuple[Any, ...], bool]] = []
-    en_appel = threading.local()
-
-    def observer(execute, sql, params, many, context):
-        resultat = execute(sql, params, many, context)
-        if not getattr(en_appel, "actif", False) and _ecriture_du_registre(sql):
-            en_appel.actif = True
-            try:
-                vus.append((etat_par_cles(appeler), IdentiteAnterieure.objects.exists()))
-            finally:
-                en_appel.actif = False
-        return resultat
-
-    with connection.execute_wrapper(observer):
-        importer(cles_apres(tmp_path))
+    vus = importer_en_observant(
+        cles_apres(tmp_path), lambda: (etat_par_cles(appeler), IdentiteAnterieure.objects.exists())
+    )
 
     assert etat_par_cles(appeler) == CLES_NOUVELLES
     etats = [etat for etat, _ in vus]
@@ -419,13 +419,7 @@ def test_an_import_stopped_before_its_switch_gives_the_persons_their_keys_back(t
     importer(cles_avant(tmp_path))
     cles = sorted(DemandeurEmploi.objects.values_list("identifiant", "nir_hash", "date_naissance"), key=str)
 
-    def panne(execute, sql, params, many, context):
-        if sql.lstrip().startswith("UPDATE") and Generation._meta.db_table in sql:
-            raise DatabaseError("panne pendant la bascule")
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(panne), pytest.raises(DatabaseError):
-        importer(cles_apres(tmp_path))
+    importer_en_panne_a_la_bascule(cles_apres(tmp_path))
 
     assert etat_par_cles(appeler) == CLES_ANCIENNES
     assert sorted(DemandeurEmploi.objects.values_list("identifiant", "nir_hash", "date_naissance"), key=str) == cles
