@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from indemnites.core.bases import sqlite_en_memoire
 from indemnites.core.verrou_ecriture import ecritures_en_attente_laisser_passer, verrou_ecriture
@@ -142,11 +143,12 @@ def par_lots(sql: str, params: list[Any]) -> int:
             return total
 
 
-def par_plages(sql: str, params: Callable[[int, int], list[Any]], nombre: int, *, lot: int = LOT) -> None:
-    """Runs `sql` on rows ranked (a, b], `lot` at a time, each range in its own short transaction."""
+def par_plages(ecrire: Callable[[CursorWrapper, int, int], object], nombre: int, *, lot: int = LOT) -> None:
+    """Calls `ecrire(cursor, a, b)` for the rows ranked (a, b], `lot` at a time, each range in its own short
+    transaction: what it writes of one range is seen by data calls all at once, or not at all."""
     for debut in range(0, nombre, lot):
         with ecriture(), connection.cursor() as cursor:
-            cursor.execute(sql, params(debut, debut + lot))
+            ecrire(cursor, debut, debut + lot)
 
 
 def _existe(sql: str, params: list[Any]) -> bool:

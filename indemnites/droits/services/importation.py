@@ -813,7 +813,7 @@ def _changements_preparer(cursor: CursorWrapper, demande: Demande, rapport: Rapp
         cursor.execute(_SUPPRESSIONS_SQL.format(absent="true", condition=_ABSENTS), [_nombre(CHANGEMENTS), organisme])
     cursor.execute(f"CREATE INDEX {CHANGEMENTS}_rang ON {CHANGEMENTS} (rang)")
     _analyser(cursor, CHANGEMENTS)
-    rapport = _changements_nombre(cursor, rapport)
+    rapport = _changements_compter(cursor, rapport)
     if demande.complet:
         _photographie_controler(cursor, demande, rapport)
     return rapport
@@ -826,7 +826,7 @@ def _nombre(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _changements_nombre(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
+def _changements_compter(cursor: CursorWrapper, rapport: Rapport) -> Rapport:
     cursor.execute(f"SELECT nature, COUNT(*) FROM {CHANGEMENTS} GROUP BY nature")
     nombres = {nature: int(nombre) for nature, nombre in cursor.fetchall()}
     cursor.execute(f"SELECT COUNT(*) FROM {LIGNES} WHERE valide AND NOT rejete AND NOT supprimer")
@@ -930,30 +930,35 @@ def _generation_ecrire(generation: int, *, horodatage: datetime) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(rang), 0) FROM {PERSONNES}")
         personnes = int(cursor.fetchone()[0])
-    sql = _PERSONNES_INSERER_SQL.format(
+    inserer = _PERSONNES_INSERER_SQL.format(
         pseudonyme=_PSEUDONYME_SQL[connection.vendor],
         id="id, " if postgresql else "",
         demandeur_id="demandeur_id, " if postgresql else "",
     )
     # Each new person goes to a random place in three indexes (identifiant, pseudonyme, birth date).
-    lot = generations.lot_disperse()
-    generations.par_plages(sql, lambda a, b: [instant, instant, generation, a, b], personnes, lot=lot)
+    generations.par_plages(
+        lambda c, a, b: c.execute(inserer, [instant, instant, generation, a, b]),
+        personnes,
+        lot=generations.lot_disperse(),
+    )
     with connection.cursor() as cursor:
         if not postgresql:  # there, the ids were drawn beforehand (_demandeur_id_sql)
-            for sql in _PERSONNES_IDENTIFIER_SQL:
-                cursor.execute(sql)
+            for identifier in _PERSONNES_IDENTIFIER_SQL:
+                cursor.execute(identifier)
         changements = _nombre(CHANGEMENTS)
     # Each new version's person: in the list of changes on PostgreSQL; on SQLite, its new persons' ids are
     # known only now, looked up by key (an index search per row; updating the million rows of the list
     # first held the next transaction back).
     demandeur = "c.demandeur_id" if postgresql else f"(SELECT p.demandeur_id FROM {PERSONNES} p WHERE p.cle = c.cle)"
     versions_ecrire = _VERSIONS_ECRIRE_SQL.format(demandeur=demandeur)
-    # Each range ends its old versions, then writes the new ones, in one transaction: one latest version
-    # per reference at any time, as the unique index wants.
-    for debut in range(0, changements, generations.LOT):
-        with generations.ecriture(), connection.cursor() as cursor:
-            cursor.execute(_VERSIONS_FINIR_SQL, [generation, debut, debut + generations.LOT])
-            cursor.execute(versions_ecrire, [instant, instant, generation, debut, debut + generations.LOT])
+
+    def versions(cursor: CursorWrapper, a: int, b: int) -> None:
+        """Ends the range's old versions, then writes the new ones, in one transaction: one latest version
+        per reference at any time, as the unique index wants."""
+        cursor.execute(_VERSIONS_FINIR_SQL, [generation, a, b])
+        cursor.execute(versions_ecrire, [instant, instant, generation, a, b])
+
+    generations.par_plages(versions, changements)
 
 
 # Known persons' corrections, before the switch, in short transactions: their description; then their keys,
@@ -986,7 +991,9 @@ def _descriptions_corriger(*, horodatage: datetime) -> None:
     # Batches of LOT, even on SQLite: these columns are in no index, so a batch rewrites its rows alone (about
     # 50 ms for 5,000); batches of 1,000 made a correction of 500,000 persons last 24 s longer, each of the
     # import's transactions costing a wait for the calls and a WAL checkpoint (generations.ecriture).
-    generations.par_plages(_DESCRIPTIONS_CORRIGER_SQL, lambda a, b: [instant, a, b], _nombre(CORRECTIONS))
+    generations.par_plages(
+        lambda c, a, b: c.execute(_DESCRIPTIONS_CORRIGER_SQL, [instant, a, b]), _nombre(CORRECTIONS)
+    )
 
 
 def _identites_corriger(generation: int, *, horodatage: datetime) -> None:
@@ -996,13 +1003,14 @@ def _identites_corriger(generation: int, *, horodatage: datetime) -> None:
     every data call, for 3.6 s. One statement per key, each setting its own column: SQLite rewrites the index
     of every column an UPDATE sets, changed or not (8.7 s with the three keys set, 2.8 s with the date alone)."""
     instant = _horodatage_sql(horodatage)
-    lot = generations.lot_disperse()  # each new birth date goes to a random place in its index
-    for debut in range(0, _nombre(IDENTITES), lot):
-        plage = [debut, debut + lot]
-        with generations.ecriture(), connection.cursor() as cursor:
-            cursor.execute(_CLES_ANTERIEURES_SQL, [generation, *plage])
-            for cle in _cles_changees(DEMANDEURS):
-                cursor.execute(_CLE_CORRIGER_SQL.format(cle=cle), [instant, *plage])
+
+    def cles(cursor: CursorWrapper, a: int, b: int) -> None:
+        cursor.execute(_CLES_ANTERIEURES_SQL, [generation, a, b])
+        for cle in _cles_changees(DEMANDEURS):
+            cursor.execute(_CLE_CORRIGER_SQL.format(cle=cle), [instant, a, b])
+
+    # Each new birth date goes to a random place in its index.
+    generations.par_plages(cles, _nombre(IDENTITES), lot=generations.lot_disperse())
 
 
 def _suppressions_ecrire(destination: Path) -> None:
