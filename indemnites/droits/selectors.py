@@ -54,7 +54,7 @@ def demandeurs_visibles() -> QuerySet[DemandeurEmploi]:
     return DemandeurEmploi.objects.filter(generation__lte=_generation_courante())
 
 
-def identites_anterieures_visibles() -> QuerySet[IdentiteAnterieure]:
+def _identites_anterieures_visibles() -> QuerySet[IdentiteAnterieure]:
     """The keys calls still find persons by, which an unfinished import has changed (models.IdentiteAnterieure)."""
     return IdentiteAnterieure.objects.filter(generation_fin__gt=_generation_courante())
 
@@ -62,7 +62,7 @@ def identites_anterieures_visibles() -> QuerySet[IdentiteAnterieure]:
 def demandeurs_nes_le(jour: date) -> QuerySet[DemandeurEmploi]:
     """The persons a data call sees born on `jour`, by the birth date it sees them with: while an import
     corrects a birth date, the former one until its switch, then the new one."""
-    anterieures = identites_anterieures_visibles()
+    anterieures = _identites_anterieures_visibles()
     actuels = (
         demandeurs_visibles().filter(date_naissance=jour).filter(~Exists(anterieures.filter(demandeur=OuterRef("pk"))))
     )

@@ -281,7 +281,7 @@ def test_calls_from_other_threads_during_an_import_never_fail_nor_mix(tmp_path, 
         resultat = execute(sql, params, many, context)
         if _ecriture_du_registre(sql):
             deja = len(vus)
-            attendre(lambda: len(vus) >= deja + 2)
+            attendre(lambda: len(vus) >= deja + 2 or not fil.is_alive())  # a failed thread fails the test after
         return resultat
 
     fil = threading.Thread(target=appels)
